@@ -1,0 +1,57 @@
+// config.json of a model folder: the Hugging Face fields the engine needs plus
+// the "ltp" pruning section (DESIGN "Model directory").
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ltp {
+
+enum class ModelFamily { Bert, Roberta };
+enum class HeadKind { None, BertClassifier, RobertaClassifier };
+enum class PruneMode { None, AbsoluteThreshold, Threshold, RisingThreshold, TopK };
+enum class Pooling { Cls, Mean };
+
+struct PruningConfig {
+  PruneMode mode = PruneMode::None;
+  std::vector<float> thresholds;          // one per layer; resolved for rising_threshold
+  std::optional<int> score_norm_length;   // N in s_j = sum / (H * N); empty = alive count
+  std::optional<float> keep_rate;         // topk only
+};
+
+struct ModelConfig {
+  ModelFamily family = ModelFamily::Bert;
+  HeadKind head = HeadKind::None;
+  int vocab_size = 0;
+  int hidden_size = 0;
+  int num_layers = 0;
+  int num_heads = 0;
+  int intermediate_size = 0;
+  int max_position_embeddings = 0;
+  int type_vocab_size = 0;
+  int pad_token_id = 0;
+  float layer_norm_eps = 1e-12f;
+  int num_labels = 0;                 // 1 = regression
+  std::vector<std::string> labels;    // id2label, index = class id
+  Pooling pooling = Pooling::Cls;     // for models without a head
+  bool normalize_embeddings = false;
+  PruningConfig pruning;
+
+  int head_dim() const { return hidden_size / num_heads; }
+  // RoBERTa counts positions from pad_token_id + 1.
+  int position_offset() const { return family == ModelFamily::Roberta ? pad_token_id + 1 : 0; }
+  // Longest input the position table allows.
+  int max_tokens() const { return max_position_embeddings - position_offset(); }
+  bool is_regression() const { return head != HeadKind::None && num_labels == 1; }
+};
+
+// Reads and validates `dir`/config.json (and a sentence-transformers
+// 1_Pooling/config.json when present). Throws ltp::Error naming the file and field.
+ModelConfig load_config(const std::filesystem::path& dir);
+
+const char* prune_mode_name(PruneMode mode);
+PruneMode parse_prune_mode(const std::string& name);
+
+}  // namespace ltp

@@ -1,0 +1,57 @@
+// The layer runner: packed batch → embeddings → L encoder layers with token
+// pruning and compaction → head. Buffers live in the Encoder and are reused.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "ltp/config.h"
+#include "ltp/model.h"
+#include "ltp/pruning.h"
+#include "ltp/tensor.h"
+#include "ltp/tokenizer.h"
+
+namespace ltp {
+
+struct EncoderOptions {
+  PruningConfig pruning;           // already resolved (config + overrides)
+  Pooling pooling = Pooling::Cls;  // models without a head
+  bool normalize = false;          // L2-normalise embeddings
+  bool keep_hidden_states = false; // copy out the final token states
+};
+
+struct SequenceOutput {
+  // Logits (classifier; one value for regression) or the pooled embedding.
+  std::vector<float> values;
+  std::vector<int> tokens_kept;    // per layer, after that layer's pruning
+  int64_t flops = 0;               // performed
+  int64_t flops_dense = 0;         // the same input without pruning
+  // With keep_hidden_states: [survivors × hidden] and each survivor's position.
+  std::vector<float> hidden_states;
+  std::vector<int> positions;
+};
+
+class Encoder {
+ public:
+  Encoder(const Model& model, EncoderOptions options);
+  ~Encoder();
+
+  // One output per input, in order. Inputs must pass Model::validate.
+  std::vector<SequenceOutput> run(std::span<const Encoding> batch);
+
+  const EncoderOptions& options() const { return options_; }
+
+ private:
+  struct Buffers;
+  void embed(std::span<const Encoding> batch);
+  void run_layer(int layer, std::vector<SequenceOutput>& out);
+  void run_head(std::vector<SequenceOutput>& out);
+
+  const Model& model_;
+  EncoderOptions options_;
+  TokenPruner pruner_;
+  std::unique_ptr<Buffers> buffers_;
+};
+
+}  // namespace ltp

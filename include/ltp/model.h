@@ -1,0 +1,48 @@
+// A loaded model folder: config, weights prepacked for the device, tokenizer.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "ltp/config.h"
+#include "ltp/device.h"
+#include "ltp/tokenizer.h"
+
+namespace ltp {
+
+struct ModelWeights;  // src/model/weights.h
+
+class Model {
+ public:
+  // Reads dir/config.json, dir/model.safetensors and the tokenizer files, if any.
+  // Throws ltp::Error naming the file and tensor at fault.
+  static std::unique_ptr<Model> load(const std::filesystem::path& dir, Device device = Device::CPU);
+  ~Model();
+
+  const ModelConfig& config() const { return config_; }
+  const ModelWeights& weights() const { return *weights_; }
+  Device device() const { return device_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  bool has_tokenizer() const { return tokenizer_ != nullptr; }
+
+  // Tokenizes text (or a pair) to at most max_length tokens, special tokens
+  // included. Throws ltp::Error when the folder has no tokenizer files.
+  Encoding encode(std::string_view text, std::optional<std::string_view> pair, int max_length) const;
+
+  // Throws ltp::Error when an input cannot run: empty, longer than the position
+  // table, ids outside the vocabulary or type ids outside the type vocabulary.
+  void validate(const Encoding& input) const;
+
+ private:
+  Model() = default;
+  std::filesystem::path dir_;
+  ModelConfig config_;
+  Device device_ = Device::CPU;
+  std::unique_ptr<ModelWeights> weights_;
+  std::unique_ptr<Tokenizer> tokenizer_;
+};
+
+}  // namespace ltp

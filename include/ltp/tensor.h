@@ -1,0 +1,56 @@
+// A row-major float32 tensor: owned 64-byte aligned storage, or a read-only view
+// of memory it does not own (e.g. an mmap'd safetensors file). Resizing within
+// capacity never reallocates, so per-layer compaction does not allocate.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ltp/device.h"
+
+namespace ltp {
+
+class Tensor {
+ public:
+  Tensor() = default;
+  // Owned, zero-filled.
+  explicit Tensor(std::vector<int64_t> shape);
+  // Read-only view of `data`, which must outlive the tensor.
+  static Tensor view(const float* data, std::vector<int64_t> shape);
+
+  // Changes the shape; reallocates (without keeping contents) only when the new
+  // size exceeds the capacity. Only for owned tensors.
+  void resize(std::vector<int64_t> shape);
+
+  float* data();
+  const float* data() const { return view_ ? view_ : storage_.get(); }
+  float* row(int64_t r) { return data() + r * row_size(); }
+  const float* row(int64_t r) const { return data() + r * row_size(); }
+
+  const std::vector<int64_t>& shape() const { return shape_; }
+  int rank() const { return static_cast<int>(shape_.size()); }
+  int64_t dim(int axis) const { return shape_.at(static_cast<size_t>(axis)); }
+  int64_t size() const { return size_; }
+  int64_t row_size() const { return shape_.empty() ? 1 : shape_.back(); }
+  bool empty() const { return size_ == 0; }
+  Device device() const { return Device::CPU; }
+
+  std::string shape_string() const;
+
+ private:
+  struct AlignedFree {
+    void operator()(float* p) const;
+  };
+  std::vector<int64_t> shape_;
+  int64_t size_ = 0;
+  std::unique_ptr<float[], AlignedFree> storage_;
+  int64_t capacity_ = 0;
+  const float* view_ = nullptr;
+};
+
+std::string shape_to_string(const std::vector<int64_t>& shape);
+
+}  // namespace ltp

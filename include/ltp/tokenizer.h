@@ -1,0 +1,51 @@
+// Text → token ids with the special-token layout of the model family.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ltp {
+
+// One model input: token ids and segment ids of equal length.
+struct Encoding {
+  std::vector<int32_t> ids;
+  std::vector<int32_t> type_ids;
+};
+
+struct SpecialTokens {
+  int32_t cls = 0;          // [CLS] / <s>
+  int32_t sep = 0;          // [SEP] / </s>
+  bool double_sep = false;  // RoBERTa pairs: <s> A </s></s> B </s>
+};
+
+class Tokenizer {
+ public:
+  virtual ~Tokenizer() = default;
+
+  // Sub-word ids of `text` without special tokens. Throws ltp::Error on invalid UTF-8.
+  virtual std::vector<int32_t> tokenize(std::string_view text) const = 0;
+
+  // cls A sep [sep] (B sep), truncated "longest_first" to max_length tokens in
+  // all, as Hugging Face tokenizers do it. Type ids are 0 for A, 1 for B.
+  Encoding encode(std::string_view text, std::optional<std::string_view> pair, int max_length) const;
+
+  const SpecialTokens& special_tokens() const { return special_; }
+
+ protected:
+  SpecialTokens special_;  // set by each tokenizer from its vocabulary
+};
+
+// The tokenizer a model folder describes (vocab.txt + tokenizer_config.json);
+// nullptr when the folder has no tokenizer files.
+std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& dir);
+
+// Lengths (first, second) after "longest_first" truncation of a pair to
+// `budget` tokens, as Hugging Face tokenizers computes them.
+std::pair<size_t, size_t> longest_first_lengths(size_t first, size_t second, size_t budget);
+
+}  // namespace ltp

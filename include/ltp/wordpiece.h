@@ -1,0 +1,44 @@
+// BERT's tokenizer with Hugging Face BertTokenizerFast semantics: text cleaning,
+// CJK split, optional lower-casing and accent stripping (NFD via utf8proc),
+// whitespace and punctuation split, then greedy longest-match WordPiece.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ltp/tokenizer.h"
+
+namespace ltp {
+
+struct BertNormalizerOptions {
+  bool lowercase = true;
+  std::optional<bool> strip_accents;  // empty: follow lowercase, as Hugging Face does
+  bool split_cjk = true;
+};
+
+class WordPieceTokenizer : public Tokenizer {
+ public:
+  WordPieceTokenizer(const std::filesystem::path& vocab_file, BertNormalizerOptions options);
+
+  std::vector<int32_t> tokenize(std::string_view text) const override;
+
+  int32_t token_id(const std::string& token) const;  // throws when absent
+  size_t vocab_size() const { return vocab_.size(); }
+
+ private:
+  void add_word_pieces(const std::string& word, std::vector<int32_t>& out) const;
+
+  BertNormalizerOptions options_;
+  std::unordered_map<std::string, int32_t> vocab_;
+  std::vector<std::string> special_strings_;  // matched verbatim before normalisation
+  std::vector<int32_t> special_ids_;
+  int32_t unk_ = 0;
+};
+
+// The words the BERT pre-tokenizer produces from `text` (normalised per options).
+std::vector<std::string> bert_pre_tokenize(std::string_view text, const BertNormalizerOptions& options);
+
+}  // namespace ltp

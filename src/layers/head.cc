@@ -1,0 +1,64 @@
+// After the last layer: B sequences, H hidden, C classes.
+// Classifiers read the first token (never pruned); embedding models pool.
+#include <cmath>
+
+#include "layers/encoder_state.h"
+#include "ltp/encoder.h"
+#include "model/weights.h"
+#include "ops/linear.h"
+
+namespace ltp {
+
+namespace {
+
+std::vector<float> pool(const float* rows, int64_t count, int64_t width, Pooling pooling, bool normalize) {
+  std::vector<float> v(rows, rows + width);  // CLS: the first row
+  if (pooling == Pooling::Mean) {
+    for (int64_t r = 1; r < count; ++r)
+      for (int64_t i = 0; i < width; ++i) v[static_cast<size_t>(i)] += rows[r * width + i];
+    for (float& x : v) x /= static_cast<float>(count);
+  }
+  if (normalize) {
+    double norm = 0.0;
+    for (float x : v) norm += double{x} * x;
+    // sentence-transformers divides by max(‖v‖, 1e-12).
+    const float inv = static_cast<float>(1.0 / std::max(std::sqrt(norm), 1e-12));
+    for (float& x : v) x *= inv;
+  }
+  return v;
+}
+
+}  // namespace
+
+void Encoder::run_head(std::vector<SequenceOutput>& out) {
+  const ModelConfig& c = model_.config();
+  Buffers& b = *buffers_;
+  const int64_t h = c.hidden_size, seqs = b.num_seqs();
+
+  for (int64_t s = 0; s < seqs; ++s) {
+    const int64_t begin = b.offsets[static_cast<size_t>(s)], count = b.offsets[static_cast<size_t>(s) + 1] - begin;
+    SequenceOutput& o = out[static_cast<size_t>(s)];
+    if (options_.keep_hidden_states) {
+      o.hidden_states.assign(b.hidden.row(begin), b.hidden.row(begin) + count * h);
+      o.positions.assign(b.positions.begin() + begin, b.positions.begin() + begin + count);
+    }
+    if (c.head == HeadKind::None) o.values = pool(b.hidden.row(begin), count, h, options_.pooling, options_.normalize);
+  }
+  if (c.head == HeadKind::None) return;
+
+  // First token of every sequence → [B × H] → dense + tanh → classifier.
+  const HeadWeights& w = *model_.weights().head;
+  Tensor first({seqs, h});
+  for (int64_t s = 0; s < seqs; ++s) {
+    const float* row = b.hidden.row(b.offsets[static_cast<size_t>(s)]);
+    std::copy(row, row + h, first.row(s));
+  }
+  Tensor pooled({seqs, h});
+  w.dense.forward(first.data(), seqs, pooled.data(), ops::Epilogue::Tanh);
+  Tensor logits({seqs, c.num_labels});
+  w.classifier.forward(pooled.data(), seqs, logits.data(), ops::Epilogue::None);
+  for (int64_t s = 0; s < seqs; ++s)
+    out[static_cast<size_t>(s)].values.assign(logits.row(s), logits.row(s) + c.num_labels);
+}
+
+}  // namespace ltp

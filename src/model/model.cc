@@ -1,0 +1,52 @@
+#include "ltp/model.h"
+
+#include "ltp/error.h"
+#include "ltp/safetensors.h"
+#include "model/weights.h"
+
+namespace ltp {
+
+std::unique_ptr<Model> Model::load(const std::filesystem::path& dir, Device device) {
+  if (!std::filesystem::is_directory(dir)) throw Error(dir.string() + ": model folder not found");
+  std::unique_ptr<Model> m(new Model());
+  m->dir_ = dir;
+  m->device_ = device;
+  m->config_ = load_config(dir);
+  const auto weights_file = dir / "model.safetensors";
+  if (!std::filesystem::exists(weights_file))
+    throw Error(weights_file.string() + ": not found (convert .bin checkpoints with tools/convert)");
+  const SafetensorsFile file(weights_file);
+  m->weights_ = std::make_unique<ModelWeights>(bind_weights(file, m->config_, device));
+  m->tokenizer_ = load_tokenizer(dir);
+  return m;
+}
+
+Model::~Model() = default;
+
+Encoding Model::encode(std::string_view text, std::optional<std::string_view> pair, int max_length) const {
+  if (!tokenizer_)
+    throw Error(dir_.string() + " has no tokenizer files (vocab.txt); give pre-tokenized input (--input-format jsonl "
+                "with \"input_ids\")");
+  return tokenizer_->encode(text, pair, max_length);
+}
+
+void Model::validate(const Encoding& input) const {
+  const auto n = input.ids.size();
+  if (n == 0) throw Error("input has no tokens");
+  if (input.type_ids.size() != n)
+    throw Error("token_type_ids has " + std::to_string(input.type_ids.size()) + " entries, input_ids " +
+                std::to_string(n));
+  if (n > static_cast<size_t>(config_.max_tokens()))
+    throw Error("input has " + std::to_string(n) + " tokens, the model takes at most " +
+                std::to_string(config_.max_tokens()));
+  for (size_t i = 0; i < n; ++i) {
+    if (input.ids[i] < 0 || input.ids[i] >= config_.vocab_size)
+      throw Error("token id " + std::to_string(input.ids[i]) + " at position " + std::to_string(i) +
+                  " is outside the vocabulary [0, " + std::to_string(config_.vocab_size) + ")");
+    if (input.type_ids[i] < 0 || input.type_ids[i] >= config_.type_vocab_size)
+      throw Error("token type id " + std::to_string(input.type_ids[i]) + " at position " + std::to_string(i) +
+                  " is outside [0, " + std::to_string(config_.type_vocab_size) + ")");
+  }
+}
+
+}  // namespace ltp

@@ -1,0 +1,170 @@
+#include "ltp/safetensors.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include <nlohmann/json.hpp>
+
+#include "ltp/error.h"
+
+namespace ltp {
+
+namespace {
+
+size_t dtype_size(StoredDType d) { return d == StoredDType::F32 ? 4 : 2; }
+
+StoredDType parse_dtype(const std::string& s, const std::string& where) {
+  if (s == "F32") return StoredDType::F32;
+  if (s == "F16") return StoredDType::F16;
+  if (s == "BF16") return StoredDType::BF16;
+  throw Error(where + " has dtype " + s + "; supported are F32, F16 and BF16 (re-save the model in one of them)");
+}
+
+float half_to_float(uint16_t h) {
+  const uint32_t sign = (h & 0x8000u) << 16;
+  uint32_t exponent = (h >> 10) & 0x1f;
+  uint32_t mantissa = h & 0x3ffu;
+  uint32_t bits;
+  if (exponent == 0x1f) {
+    bits = sign | 0x7f800000u | (mantissa << 13);
+  } else if (exponent != 0) {
+    bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+  } else if (mantissa == 0) {
+    bits = sign;
+  } else {  // subnormal half: renormalise
+    exponent = 113;
+    while (!(mantissa & 0x400u)) {
+      mantissa <<= 1;
+      --exponent;
+    }
+    bits = sign | (exponent << 23) | ((mantissa & 0x3ffu) << 13);
+  }
+  return std::bit_cast<float>(bits);
+}
+
+}  // namespace
+
+SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path) {
+  const std::string file = path.string();
+  const int fd = ::open(file.c_str(), O_RDONLY);
+  if (fd < 0) throw Error(file + ": cannot open: " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    ::close(fd);
+    throw Error(file + ": cannot stat");
+  }
+  map_size_ = static_cast<size_t>(st.st_size);
+  if (map_size_ < 8) {
+    ::close(fd);
+    throw Error(file + ": truncated: " + std::to_string(map_size_) + " bytes, a safetensors file needs at least 8");
+  }
+  map_ = ::mmap(nullptr, map_size_, PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (map_ == MAP_FAILED) {
+    map_ = nullptr;
+    throw Error(file + ": mmap failed");
+  }
+  try {
+    const auto* base = static_cast<const std::byte*>(map_);
+    uint64_t header_len = 0;
+    std::memcpy(&header_len, base, 8);  // little-endian on every supported target
+    if (header_len > map_size_ - 8)
+      throw Error(file + ": truncated or corrupt: header length " + std::to_string(header_len) + " exceeds the " +
+                  std::to_string(map_size_ - 8) + " bytes after the length field");
+    nlohmann::json header;
+    try {
+      header = nlohmann::json::parse(reinterpret_cast<const char*>(base + 8),
+                                     reinterpret_cast<const char*>(base + 8 + header_len));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(file + ": header is not valid JSON: " + e.what());
+    }
+    if (!header.is_object()) throw Error(file + ": header is not a JSON object");
+    const std::byte* data = base + 8 + header_len;
+    const size_t data_size = map_size_ - 8 - header_len;
+
+    for (const auto& [name, entry] : header.items()) {
+      if (name == "__metadata__") continue;
+      const std::string where = file + ": tensor " + name;
+      if (!entry.is_object() || !entry.contains("dtype") || !entry.contains("shape") || !entry.contains("data_offsets"))
+        throw Error(where + ": header entry needs dtype, shape and data_offsets");
+      StoredTensor t;
+      t.name = name;
+      t.dtype = parse_dtype(entry["dtype"].get<std::string>(), where);
+      size_t count = 1;
+      for (const auto& d : entry["shape"]) {
+        if (!d.is_number_unsigned()) throw Error(where + ": shape " + entry["shape"].dump() + " is not a list of sizes");
+        t.shape.push_back(d.get<int64_t>());
+        count *= d.get<size_t>();
+      }
+      const auto& off = entry["data_offsets"];
+      if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
+        throw Error(where + ": data_offsets " + off.dump() + " is not [begin, end]");
+      t.begin = off[0].get<size_t>();
+      t.end = off[1].get<size_t>();
+      if (t.begin > t.end || t.end > data_size)
+        throw Error(where + ": data_offsets [" + std::to_string(t.begin) + ", " + std::to_string(t.end) +
+                    "] run past the data section of " + std::to_string(data_size) + " bytes (file truncated?)");
+      if (t.end - t.begin != count * dtype_size(t.dtype))
+        throw Error(where + ": shape " + shape_to_string(t.shape) + " needs " + std::to_string(count * dtype_size(t.dtype)) +
+                    " bytes, data_offsets give " + std::to_string(t.end - t.begin));
+      t.data = data + t.begin;
+      tensors_.push_back(std::move(t));
+    }
+
+    std::vector<const StoredTensor*> by_offset;
+    for (const auto& t : tensors_) by_offset.push_back(&t);
+    std::sort(by_offset.begin(), by_offset.end(), [](auto* a, auto* b) { return a->begin < b->begin; });
+    for (size_t i = 1; i < by_offset.size(); ++i)
+      if (by_offset[i]->begin < by_offset[i - 1]->end)
+        throw Error(file + ": tensors " + by_offset[i - 1]->name + " and " + by_offset[i]->name +
+                    " overlap at byte offset " + std::to_string(by_offset[i]->begin));
+    for (size_t i = 0; i < tensors_.size(); ++i) index_[tensors_[i].name] = i;
+  } catch (...) {
+    ::munmap(map_, map_size_);
+    map_ = nullptr;
+    throw;
+  }
+}
+
+SafetensorsFile::~SafetensorsFile() {
+  if (map_) ::munmap(map_, map_size_);
+}
+
+const StoredTensor* SafetensorsFile::find(const std::string& name) const {
+  const auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &tensors_[it->second];
+}
+
+Tensor SafetensorsFile::to_float(const StoredTensor& t) const {
+  Tensor out(t.shape);
+  float* dst = out.data();
+  const size_t n = static_cast<size_t>(out.size());
+  switch (t.dtype) {
+    case StoredDType::F32:
+      std::memcpy(dst, t.data, n * 4);
+      break;
+    case StoredDType::F16:
+      for (size_t i = 0; i < n; ++i) {
+        uint16_t h;
+        std::memcpy(&h, t.data + 2 * i, 2);
+        dst[i] = half_to_float(h);
+      }
+      break;
+    case StoredDType::BF16:
+      for (size_t i = 0; i < n; ++i) {
+        uint16_t h;
+        std::memcpy(&h, t.data + 2 * i, 2);
+        dst[i] = std::bit_cast<float>(static_cast<uint32_t>(h) << 16);
+      }
+      break;
+  }
+  return out;
+}
+
+}  // namespace ltp

@@ -1,0 +1,102 @@
+#include "model/weights.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "ltp/error.h"
+
+namespace ltp {
+
+namespace {
+
+class Binder {
+ public:
+  Binder(const SafetensorsFile& file, std::string prefix, Device device)
+      : file_(file), prefix_(std::move(prefix)), device_(device) {}
+
+  // `name` under the encoder prefix ("bert.", "roberta." or none).
+  Tensor encoder(const std::string& name, std::vector<int64_t> shape) const { return load(prefix_ + name, shape); }
+
+  Tensor load(const std::string& full_name, const std::vector<int64_t>& shape) const {
+    const StoredTensor* t = file_.find(full_name);
+    if (!t) throw Error(file_.path().string() + ": tensor " + full_name + " is missing (is this a BERT/RoBERTa checkpoint? " +
+                        "re-run tools/convert for other layouts)");
+    if (t->shape != shape)
+      throw Error(file_.path().string() + ": tensor " + full_name + " has shape " + shape_to_string(t->shape) +
+                  ", config.json expects " + shape_to_string(shape));
+    return file_.to_float(*t);
+  }
+
+  ops::Linear linear(const std::string& full_name, int64_t out, int64_t in) const {
+    return ops::Linear(load(full_name + ".weight", {out, in}), load(full_name + ".bias", {out}), device_);
+  }
+
+  LayerNormWeights norm(const std::string& name, int64_t width) const {
+    return {encoder(name + ".weight", {width}), encoder(name + ".bias", {width})};
+  }
+
+  // query, key and value stacked into one [3H × H] layer: one GEMM instead of three.
+  ops::Linear fused_qkv(const std::string& self, int64_t hidden) const {
+    Tensor weight({3 * hidden, hidden});
+    Tensor bias({3 * hidden});
+    int64_t part = 0;
+    for (const char* which : {"query", "key", "value"}) {
+      const Tensor w = encoder(self + which + ".weight", {hidden, hidden});
+      const Tensor b = encoder(self + which + ".bias", {hidden});
+      std::copy(w.data(), w.data() + w.size(), weight.data() + part * hidden * hidden);
+      std::copy(b.data(), b.data() + b.size(), bias.data() + part * hidden);
+      ++part;
+    }
+    return ops::Linear(weight, bias, device_);
+  }
+
+  const std::string& prefix() const { return prefix_; }
+
+ private:
+  const SafetensorsFile& file_;
+  std::string prefix_;
+  Device device_;
+};
+
+std::string find_prefix(const SafetensorsFile& file, const ModelConfig& config) {
+  const std::string family = config.family == ModelFamily::Roberta ? "roberta." : "bert.";
+  for (const std::string& p : {family, std::string()})
+    if (file.find(p + "embeddings.word_embeddings.weight")) return p;
+  throw Error(file.path().string() + ": tensor " + family + "embeddings.word_embeddings.weight is missing (neither the " +
+              family + " prefix nor no prefix matches; is this a " + (family == "bert." ? "BERT" : "RoBERTa") + " model?)");
+}
+
+}  // namespace
+
+ModelWeights bind_weights(const SafetensorsFile& file, const ModelConfig& c, Device device) {
+  const Binder b(file, find_prefix(file, c), device);
+  const int64_t h = c.hidden_size, i = c.intermediate_size;
+  ModelWeights w;
+  w.embeddings.word = b.encoder("embeddings.word_embeddings.weight", {c.vocab_size, h});
+  w.embeddings.position = b.encoder("embeddings.position_embeddings.weight", {c.max_position_embeddings, h});
+  w.embeddings.token_type = b.encoder("embeddings.token_type_embeddings.weight", {c.type_vocab_size, h});
+  w.embeddings.norm = b.norm("embeddings.LayerNorm", h);
+  for (int l = 0; l < c.num_layers; ++l) {
+    const std::string layer = "encoder.layer." + std::to_string(l) + ".";
+    w.layers.push_back(LayerWeights{
+        b.fused_qkv(layer + "attention.self.", h),
+        b.linear(b.prefix() + layer + "attention.output.dense", h, h),
+        b.norm(layer + "attention.output.LayerNorm", h),
+        b.linear(b.prefix() + layer + "intermediate.dense", i, h),
+        b.linear(b.prefix() + layer + "output.dense", h, i),
+        b.norm(layer + "output.LayerNorm", h),
+    });
+  }
+  switch (c.head) {
+    case HeadKind::None: break;
+    case HeadKind::BertClassifier:
+      w.head = HeadWeights{b.linear(b.prefix() + "pooler.dense", h, h), b.linear("classifier", c.num_labels, h)};
+      break;
+    case HeadKind::RobertaClassifier:
+      w.head = HeadWeights{b.linear("classifier.dense", h, h), b.linear("classifier.out_proj", c.num_labels, h)};
+      break;
+  }
+  return w;
+}
+
+}  // namespace ltp

@@ -1,0 +1,31 @@
+// Multi-head self-attention over a packed ragged batch, with LTP importance
+// scores accumulated inside the softmax pass.
+//   T tokens alive (packed over the batch), H hidden, N heads, D = H / N.
+//   qkv    [T × 3H]  per token: q (H) | k (H) | v (H), heads contiguous inside each
+//   ctx    [T × H]   softmax(q·kᵀ/√D) · v per head
+//   scores [T]       Σ_heads Σ_{queries i of the same sequence} P[h, i, j]  (raw, unnormalised)
+// Each sequence attends only to itself; no padding exists.
+#pragma once
+
+#include <cstdint>
+
+#include "ltp/device.h"
+
+namespace ltp::ops {
+
+struct AttentionArgs {
+  const float* qkv;
+  const int64_t* offsets;  // num_seqs + 1 row offsets into qkv/ctx
+  int64_t num_seqs;
+  int64_t num_heads;
+  int64_t head_dim;
+  float* ctx;
+  float* scores;           // nullptr: not needed (no pruning at this layer)
+};
+
+void attention(Device device, const AttentionArgs& args);
+
+template <Device D>
+void attention_impl(const AttentionArgs& args);
+
+}  // namespace ltp::ops

@@ -1,0 +1,130 @@
+// Pruning decisions of one sequence at one layer. n alive tokens, scores are the
+// raw sums  sum_h sum_{i alive} P[h, i, j]  accumulated by the attention kernel.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "ltp/error.h"
+#include "ltp/pruning.h"
+
+namespace ltp {
+
+void validate_pruning(const PruningConfig& config, int num_layers, const std::string& where) {
+  const bool uses_thresholds = config.mode == PruneMode::AbsoluteThreshold || config.mode == PruneMode::Threshold ||
+                               config.mode == PruneMode::RisingThreshold;
+  if (uses_thresholds) {
+    if (config.thresholds.size() != static_cast<size_t>(num_layers))
+      throw Error(where + ": " + prune_mode_name(config.mode) + " needs " + std::to_string(num_layers) +
+                  " thresholds (one per layer), got " + std::to_string(config.thresholds.size()));
+    for (size_t l = 0; l < config.thresholds.size(); ++l) {
+      const float t = config.thresholds[l];
+      if (std::isnan(t) || t < 0)
+        throw Error(where + ": threshold of layer " + std::to_string(l) + " is " + std::to_string(t) +
+                    "; thresholds must be numbers >= 0");
+    }
+  }
+  if (config.mode == PruneMode::TopK) {
+    if (!config.keep_rate) throw Error(where + ": topk needs a keep_rate in (0, 1]");
+    const float r = *config.keep_rate;
+    if (!(r > 0.0f && r <= 1.0f))
+      throw Error(where + ": topk keep_rate is " + std::to_string(r) + ", expected a value in (0, 1]");
+  }
+}
+
+PruningConfig apply_overrides(PruningConfig config, const PruneOverrides& o, int num_layers) {
+  if (o.disable) {
+    config.mode = PruneMode::None;
+    return config;
+  }
+  if (o.thresholds) {
+    config.thresholds = *o.thresholds;
+    if (config.mode == PruneMode::None || config.mode == PruneMode::TopK) config.mode = PruneMode::AbsoluteThreshold;
+  }
+  if (o.threshold_scale) {
+    const float s = *o.threshold_scale;
+    if (std::isnan(s) || s < 0) throw Error("--threshold-scale must be a number >= 0, got " + std::to_string(s));
+    if (config.thresholds.empty())
+      throw Error("--threshold-scale needs thresholds (from config.json or --thresholds)");
+    for (float& t : config.thresholds) t *= s;
+  }
+  if (o.keep_rate) {
+    config.keep_rate = *o.keep_rate;
+    config.mode = PruneMode::TopK;
+  }
+  validate_pruning(config, num_layers, "pruning options");
+  return config;
+}
+
+std::vector<float> rising_thresholds(float final_token_threshold, int num_layers) {
+  std::vector<float> t(static_cast<size_t>(num_layers));
+  for (int l = 0; l < num_layers; ++l) t[static_cast<size_t>(l)] = final_token_threshold * l / num_layers;
+  return t;
+}
+
+double topk_layer_keep_rate(double keep_rate, int layer, int num_layers) {
+  const int unpruned = std::max(3, static_cast<int>(std::ceil(0.15 * num_layers)));
+  if (layer < unpruned) return 1.0;
+  const double slope = (keep_rate - 1.0) / (num_layers - unpruned);
+  return std::max(0.01, slope * (layer - unpruned + 1) + 1.0);
+}
+
+TokenPruner::TokenPruner(PruningConfig config, int num_layers, int num_heads)
+    : config_(std::move(config)), num_layers_(num_layers), num_heads_(num_heads) {
+  validate_pruning(config_, num_layers_, "pruning configuration");
+}
+
+bool TokenPruner::prunes_at(int layer) const {
+  switch (config_.mode) {
+    case PruneMode::None: return false;
+    case PruneMode::TopK: return topk_layer_keep_rate(*config_.keep_rate, layer, num_layers_) != 1.0;
+    default: return config_.thresholds[static_cast<size_t>(layer)] != 0.0f;  // the reference skips θ = 0
+  }
+}
+
+void TokenPruner::select(int layer, const float* scores, int n, int original_length, std::vector<int>& kept) const {
+  kept.clear();
+  if (!prunes_at(layer) || n <= 1) {
+    for (int j = 0; j < n; ++j) kept.push_back(j);
+    return;
+  }
+  const float theta = config_.mode == PruneMode::TopK ? 0.0f : config_.thresholds[static_cast<size_t>(layer)];
+  switch (config_.mode) {
+    case PruneMode::AbsoluteThreshold: {
+      const int norm = config_.score_norm_length.value_or(n);
+      const float denominator = static_cast<float>(num_heads_) * static_cast<float>(norm);
+      const float cut = std::max(1e-5f, theta);
+      for (int j = 0; j < n; ++j)
+        if (j == 0 || !(scores[j] / denominator < cut)) kept.push_back(j);
+      return;
+    }
+    case PruneMode::Threshold:
+    case PruneMode::RisingThreshold: {
+      const float max_score = *std::max_element(scores, scores + n);
+      for (int j = 0; j < n; ++j)
+        if (j == 0 || !(scores[j] / max_score < theta)) kept.push_back(j);
+      return;
+    }
+    case PruneMode::TopK: {
+      const double rate = topk_layer_keep_rate(*config_.keep_rate, layer, num_layers_);
+      // torch.round(lengths * rate) in float32, ties to even.
+      const float product = static_cast<float>(original_length) * static_cast<float>(rate);
+      const int k = static_cast<int>(std::nearbyint(product));
+      if (k >= n) {
+        for (int j = 0; j < n; ++j) kept.push_back(j);
+        return;
+      }
+      std::vector<int> order(static_cast<size_t>(n));
+      std::iota(order.begin(), order.end(), 0);
+      // Higher score first; equal scores keep the earlier token.
+      std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return scores[a] > scores[b]; });
+      order.resize(static_cast<size_t>(std::max(k, 0)));
+      if (std::find(order.begin(), order.end(), 0) == order.end()) order.push_back(0);
+      std::sort(order.begin(), order.end());
+      kept = std::move(order);
+      return;
+    }
+    case PruneMode::None: break;
+  }
+}
+
+}  // namespace ltp

@@ -1,0 +1,80 @@
+#include "ltp/tokenizer.h"
+
+#include <algorithm>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "ltp/error.h"
+#include "ltp/wordpiece.h"
+
+namespace ltp {
+
+std::pair<size_t, size_t> longest_first_lengths(size_t first, size_t second, size_t budget) {
+  if (first + second <= budget) return {first, second};
+  // Hugging Face tokenizers: the shorter keeps its length when it fits in half
+  // the budget, else both get half and the second the odd token.
+  const bool swapped = first > second;
+  size_t short_len = std::min(first, second), long_len = std::max(first, second);
+  long_len = short_len > budget ? short_len : std::max(short_len, budget - short_len);
+  if (short_len + long_len > budget) {
+    short_len = budget / 2;
+    long_len = short_len + budget % 2;
+  }
+  return swapped ? std::make_pair(long_len, short_len) : std::make_pair(short_len, long_len);
+}
+
+Encoding Tokenizer::encode(std::string_view text, std::optional<std::string_view> pair, int max_length) const {
+  std::vector<int32_t> a = tokenize(text);
+  std::vector<int32_t> b;
+  if (pair) b = tokenize(*pair);
+  const size_t added = pair ? (special_.double_sep ? 4 : 3) : 2;
+  if (max_length < static_cast<int>(added))
+    throw Error("max length " + std::to_string(max_length) + " leaves no room for the " + std::to_string(added) +
+                " special tokens");
+  const size_t budget = static_cast<size_t>(max_length) - added;
+  if (pair) {
+    const auto [n1, n2] = longest_first_lengths(a.size(), b.size(), budget);
+    a.resize(n1);
+    b.resize(n2);
+  } else if (a.size() > budget) {
+    a.resize(budget);
+  }
+
+  Encoding e;
+  e.ids.reserve(a.size() + b.size() + added);
+  e.ids.push_back(special_.cls);
+  e.ids.insert(e.ids.end(), a.begin(), a.end());
+  e.ids.push_back(special_.sep);
+  e.type_ids.assign(e.ids.size(), 0);
+  if (pair) {
+    if (special_.double_sep) e.ids.push_back(special_.sep);
+    e.ids.insert(e.ids.end(), b.begin(), b.end());
+    e.ids.push_back(special_.sep);
+    // RoBERTa has a single segment type; BERT marks the second segment with 1.
+    e.type_ids.resize(e.ids.size(), special_.double_sep ? 0 : 1);
+  }
+  return e;
+}
+
+std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& dir) {
+  const auto vocab = dir / "vocab.txt";
+  if (!std::filesystem::exists(vocab)) return nullptr;
+  BertNormalizerOptions options;
+  const auto config_path = dir / "tokenizer_config.json";
+  if (std::filesystem::exists(config_path)) {
+    std::ifstream in(config_path);
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(config_path.string() + ": not valid JSON: " + e.what());
+    }
+    options.lowercase = j.value("do_lower_case", true);
+    if (j.contains("strip_accents") && j["strip_accents"].is_boolean()) options.strip_accents = j["strip_accents"].get<bool>();
+    options.split_cjk = j.value("tokenize_chinese_chars", true);
+  }
+  return std::make_unique<WordPieceTokenizer>(vocab, options);
+}
+
+}  // namespace ltp

@@ -1,0 +1,118 @@
+#include "ltp/wordpiece.h"
+
+#include <fstream>
+
+#include "ltp/error.h"
+#include "tokenizer/unicode.h"
+
+namespace ltp {
+
+namespace {
+
+// Words longer than this (in characters) become [UNK], as in BERT.
+constexpr size_t kMaxCharsPerWord = 100;
+
+std::unordered_map<std::string, int32_t> read_vocab(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw Error(file.string() + ": cannot open vocabulary");
+  std::unordered_map<std::string, int32_t> vocab;
+  std::string line;
+  int32_t id = 0;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    vocab.emplace(line, id++);  // a repeated token keeps its first id, as Hugging Face does
+  }
+  if (vocab.empty()) throw Error(file.string() + ": vocabulary is empty");
+  return vocab;
+}
+
+size_t utf8_length(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+}  // namespace
+
+WordPieceTokenizer::WordPieceTokenizer(const std::filesystem::path& vocab_file, BertNormalizerOptions options)
+    : options_(options),
+      vocab_(read_vocab(vocab_file)) {
+  const auto require = [&](const char* token) {
+    const auto it = vocab_.find(token);
+    if (it == vocab_.end()) throw Error(vocab_file.string() + ": vocabulary lacks the special token " + token);
+    return it->second;
+  };
+  unk_ = require("[UNK]");
+  special_ = SpecialTokens{require("[CLS]"), require("[SEP]"), false};
+  for (const char* token : {"[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]"}) {
+    const auto it = vocab_.find(token);
+    if (it == vocab_.end()) continue;
+    special_strings_.push_back(token);
+    special_ids_.push_back(it->second);
+  }
+}
+
+int32_t WordPieceTokenizer::token_id(const std::string& token) const {
+  const auto it = vocab_.find(token);
+  if (it == vocab_.end()) throw Error("token '" + token + "' is not in the vocabulary");
+  return it->second;
+}
+
+void WordPieceTokenizer::add_word_pieces(const std::string& word, std::vector<int32_t>& out) const {
+  if (utf8_length(word) > kMaxCharsPerWord) {
+    out.push_back(unk_);
+    return;
+  }
+  const size_t first = out.size();
+  size_t start = 0;
+  std::string candidate;
+  while (start < word.size()) {
+    size_t end = word.size();
+    int32_t found = -1;
+    while (end > start) {
+      candidate.assign(start > 0 ? "##" : "");
+      candidate.append(word, start, end - start);
+      const auto it = vocab_.find(candidate);
+      if (it != vocab_.end()) {
+        found = it->second;
+        break;
+      }
+      // Step back one whole UTF-8 character.
+      do --end;
+      while (end > start && (static_cast<unsigned char>(word[end]) & 0xC0) == 0x80);
+    }
+    if (found < 0) {  // no piece fits: the whole word is unknown
+      out.resize(first);
+      out.push_back(unk_);
+      return;
+    }
+    out.push_back(found);
+    start = end;
+  }
+}
+
+std::vector<int32_t> WordPieceTokenizer::tokenize(std::string_view text) const {
+  unicode::decode(text);  // reject invalid UTF-8 before anything else
+  std::vector<int32_t> ids;
+  // Special tokens written in the text are kept whole, before normalisation.
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t match_at = std::string_view::npos, match = 0;
+    for (size_t s = 0; s < special_strings_.size(); ++s) {
+      const size_t at = text.find(special_strings_[s], pos);
+      if (at < match_at || (at == match_at && at != std::string_view::npos &&
+                            special_strings_[s].size() > special_strings_[match].size())) {
+        match_at = at;
+        match = s;
+      }
+    }
+    const std::string_view plain = text.substr(pos, match_at == std::string_view::npos ? text.size() - pos : match_at - pos);
+    for (const std::string& word : bert_pre_tokenize(plain, options_)) add_word_pieces(word, ids);
+    if (match_at == std::string_view::npos) break;
+    ids.push_back(special_ids_[match]);
+    pos = match_at + special_strings_[match].size();
+  }
+  return ids;
+}
+
+}  // namespace ltp
