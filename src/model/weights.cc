@@ -28,11 +28,14 @@ class Binder {
   }
 
   ops::Linear linear(const std::string& full_name, int64_t out, int64_t in) const {
-    return ops::Linear(load(full_name + ".weight", {out, in}), load(full_name + ".bias", {out}), device_);
+    const Tensor weight = load(full_name + ".weight", {out, in});
+    const Tensor bias = load(full_name + ".bias", {out});
+    return ops::Linear(weight, bias, device_);
   }
 
   LayerNormWeights norm(const std::string& name, int64_t width) const {
-    return {encoder(name + ".weight", {width}), encoder(name + ".bias", {width})};
+    Tensor gamma = encoder(name + ".weight", {width});
+    return {std::move(gamma), encoder(name + ".bias", {width})};
   }
 
   // query, key and value stacked into one [3H × H] layer: one GEMM instead of three.

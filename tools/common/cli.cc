@@ -1,0 +1,89 @@
+#include "cli.h"
+
+#include <iostream>
+
+#include "ltp/error.h"
+
+#ifndef LTP_DEFAULT_MODEL_DIR
+#define LTP_DEFAULT_MODEL_DIR "models/default"
+#endif
+
+namespace ltp::cli {
+
+void add_model_options(CLI::App& app, ModelOptions& o) {
+  o.model_dir = LTP_DEFAULT_MODEL_DIR;
+  app.add_option("-m,--model", o.model_dir, "Model folder (config.json, model.safetensors, tokenizer files)")
+      ->capture_default_str();
+  app.add_option("--device", o.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
+  app.add_option("--threads", o.threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber);
+  app.add_option("--max-length", o.max_length, "Tokens per input after truncation (default: the model's maximum)")
+      ->check(CLI::PositiveNumber);
+}
+
+void add_prune_options(CLI::App& app, PruneOptions& o) {
+  app.add_option("--prune", o.prune, "none: run dense; config: prune as config.json says")
+      ->check(CLI::IsMember({"none", "config"}))
+      ->capture_default_str();
+  app.add_option("--thresholds", o.thresholds, "Per-layer thresholds, e.g. 0,0.01,0.02 (absolute_threshold unless "
+                                               "config.json names another threshold mode)")
+      ->delimiter(',');
+  app.add_option("--threshold-scale", o.threshold_scale, "Multiply the thresholds by s (e.g. 0.5)");
+  app.add_option("--keep-rate", o.keep_rate, "topk pruning with this final keep rate, in (0, 1]");
+}
+
+void add_pooling_options(CLI::App& app, PoolingOptions& o) {
+  app.add_option("--pooling", o.pooling, "Embedding models: cls or mean (default: the model folder's)")
+      ->check(CLI::IsMember({"cls", "mean"}));
+  app.add_option("--normalize", o.normalize, "Embedding models: L2-normalise, on or off (default: the folder's)")
+      ->check(CLI::IsMember({"on", "off"}));
+}
+
+std::unique_ptr<Model> load_model(const ModelOptions& o) {
+  set_num_threads(o.threads);
+  return Model::load(o.model_dir, parse_device(o.device));
+}
+
+int resolve_max_length(const ModelOptions& o, const ModelConfig& config) {
+  if (o.max_length == 0) return config.max_tokens();
+  if (o.max_length > config.max_tokens())
+    throw UsageError("--max-length " + std::to_string(o.max_length) + " exceeds the model's maximum of " +
+                     std::to_string(config.max_tokens()) + " tokens");
+  return o.max_length;
+}
+
+EncoderOptions resolve_encoder_options(const PruneOptions& p, const PoolingOptions& pooling, const ModelConfig& c) {
+  PruneOverrides overrides;
+  overrides.disable = p.prune == "none";
+  if (!p.thresholds.empty()) overrides.thresholds = p.thresholds;
+  overrides.threshold_scale = p.threshold_scale;
+  overrides.keep_rate = p.keep_rate;
+  EncoderOptions e;
+  try {
+    e.pruning = apply_overrides(c.pruning, overrides, c.num_layers);
+  } catch (const Error& err) {
+    throw UsageError(err.what());
+  }
+  e.pooling = pooling.pooling.empty() ? c.pooling : (pooling.pooling == "mean" ? Pooling::Mean : Pooling::Cls);
+  e.normalize = pooling.normalize.empty() ? c.normalize_embeddings : pooling.normalize == "on";
+  return e;
+}
+
+int run_program(CLI::App& app, int argc, char** argv, const std::function<void()>& body) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 1;
+  }
+  try {
+    body();
+    return 0;
+  } catch (const UsageError& e) {
+    std::cerr << app.get_name() << ": " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << app.get_name() << ": " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace ltp::cli

@@ -125,7 +125,8 @@ def pruning_golden(model, inputs):
             if margin < MARGIN:
                 skipped += 1
                 continue
-            r = {"input_ids": ids, "token_type_ids": types, "tokens_kept": kept_per_layer}
+            r = {"input_ids": ids, "token_type_ids": types, "tokens_kept": kept_per_layer,
+                 "kept_positions": alive.nonzero().flatten().tolist(), "first_hidden": rounded(h[0].tolist())}
             if hasattr(model, "classifier"):
                 r["logits"] = rounded(ref.classify(model, h[0:1])[0].tolist())
             records.append(r)
@@ -203,6 +204,13 @@ def main():
     for suffix, dtype in (("f16", torch.float16), ("bf16", torch.bfloat16)):
         variant = save(roberta, f"tiny-roberta-{suffix}", dtype=dtype)
         write_golden(f"tiny-roberta-{suffix}", variant, dense_golden(variant, rob_inputs[:8]))
+
+    # Regression (STS-B style): one output, no label names.
+    reg_cfg = BertConfig(vocab_size=1000, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
+                         intermediate_size=64, max_position_embeddings=64, num_labels=1, problem_type="regression",
+                         architectures=["BertForSequenceClassification"])
+    reg_ref = save(BertForSequenceClassification(reg_cfg), "tiny-bert-regression")
+    write_golden("tiny-bert-regression", reg_ref, dense_golden(reg_ref, random_inputs(1000, [3, 9, 30], 101, 102, 3)))
 
     # A sentence-transformers style encoder: no head, mean pooling, normalised.
     embed_cfg = BertConfig(vocab_size=1000, hidden_size=32, num_hidden_layers=LAYERS, num_attention_heads=4,

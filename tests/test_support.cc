@@ -1,0 +1,72 @@
+#include "test_support.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace ltp::test {
+
+namespace fs = std::filesystem;
+
+fs::path data_dir() { return LTP_TEST_DATA; }
+fs::path shared_dir() { return LTP_SHARED_DATA; }
+fs::path model_dir(const std::string& name) { return data_dir() / "models" / name; }
+
+nlohmann::json load_golden(const std::string& model) {
+  std::ifstream in(data_dir() / "golden" / (model + ".json"));
+  REQUIRE_MESSAGE(in.good(), "golden file for " << model << " missing: run tools/reference/make_tiny_models.py");
+  return nlohmann::json::parse(in);
+}
+
+Encoding golden_input(const nlohmann::json& r) {
+  return {r["input_ids"].get<std::vector<int32_t>>(), r["token_type_ids"].get<std::vector<int32_t>>()};
+}
+
+TempDir::TempDir() {
+  static std::mt19937_64 rng(std::random_device{}());
+  path_ = fs::temp_directory_path() / ("ltp-test-" + std::to_string(::getpid()) + "-" + std::to_string(rng()));
+  fs::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+void copy_model(const std::string& name, const fs::path& to) {
+  fs::copy(model_dir(name), to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write_file(const fs::path& path, const std::string& contents) {
+  std::ofstream out(path, std::ios::binary);
+  out << contents;
+}
+
+double check_close(const std::vector<float>& got, const std::vector<float>& ref, double atol, double rtol,
+                   const std::string& what) {
+  REQUIRE_MESSAGE(got.size() == ref.size(), what << ": " << got.size() << " values, expected " << ref.size());
+  double worst = 0.0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    const double diff = std::fabs(double{got[i]} - ref[i]);
+    const bool ok = !std::isnan(got[i]) && diff <= atol + rtol * std::fabs(double{ref[i]});
+    if (!ok) FAIL_CHECK(what << "[" << i << "] = " << got[i] << ", expected " << ref[i]);
+    if (!ok) break;
+    worst = std::max(worst, diff);
+  }
+  return worst;
+}
+
+std::vector<float> floats(const nlohmann::json& array) { return array.get<std::vector<float>>(); }
+
+}  // namespace ltp::test

@@ -1,0 +1,42 @@
+// Paths to test data, golden files and comparison helpers shared by the tests.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ltp/tokenizer.h"
+
+namespace ltp::test {
+
+std::filesystem::path data_dir();     // tests/data
+std::filesystem::path shared_dir();   // ../shared/data
+std::filesystem::path model_dir(const std::string& name);  // tests/data/models/<name>
+nlohmann::json load_golden(const std::string& model);       // tests/data/golden/<model>.json
+Encoding golden_input(const nlohmann::json& record);        // its input_ids / token_type_ids
+
+// A fresh empty folder under the system temp dir, removed at destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Copies a test model folder into `to` so a test can break one file.
+void copy_model(const std::string& name, const std::filesystem::path& to);
+std::string read_file(const std::filesystem::path& path);
+void write_file(const std::filesystem::path& path, const std::string& contents);
+
+// Largest |got - ref| seen; fails the test (naming `what` and the index) where
+// |got - ref| > atol + rtol·|ref| or got is NaN.
+double check_close(const std::vector<float>& got, const std::vector<float>& ref, double atol, double rtol,
+                   const std::string& what);
+std::vector<float> floats(const nlohmann::json& array);
+
+}  // namespace ltp::test

@@ -1,0 +1,60 @@
+// Options every program shares (DESIGN "Command-line conventions") and the
+// guard that maps errors to exit codes: 0 ok, 1 usage, 2 runtime.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "ltp/encoder.h"
+#include "ltp/model.h"
+#include "ltp/pruning.h"
+
+namespace ltp::cli {
+
+struct ModelOptions {
+  std::filesystem::path model_dir;
+  std::string device = "cpu";
+  int threads = 0;
+  int max_length = 0;  // 0: the model's own maximum
+};
+
+struct PruneOptions {
+  std::string prune = "config";
+  std::vector<float> thresholds;
+  std::optional<float> threshold_scale;
+  std::optional<float> keep_rate;
+};
+
+struct PoolingOptions {
+  std::string pooling;  // empty: the model folder's choice
+  std::string normalize;  // "", "on", "off"
+};
+
+void add_model_options(CLI::App& app, ModelOptions& options);
+void add_prune_options(CLI::App& app, PruneOptions& options);
+void add_pooling_options(CLI::App& app, PoolingOptions& options);
+
+// Loads the model after applying --threads and --device.
+std::unique_ptr<Model> load_model(const ModelOptions& options);
+// The model's maximum, or --max-length when it is valid for this model.
+int resolve_max_length(const ModelOptions& options, const ModelConfig& config);
+// The model's pruning configuration after the command-line overrides.
+EncoderOptions resolve_encoder_options(const PruneOptions& prune, const PoolingOptions& pooling,
+                                       const ModelConfig& config);
+
+// Thrown for mistakes on the command line (exit code 1).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Parses argv and runs body; prints errors to stderr; returns the exit code.
+int run_program(CLI::App& app, int argc, char** argv, const std::function<void()>& body);
+
+}  // namespace ltp::cli
