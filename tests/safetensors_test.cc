@@ -90,8 +90,17 @@ TEST_CASE("safetensors: offsets past the file, overlapping tensors, wrong sizes"
 
 TEST_CASE("safetensors: unsupported dtypes and broken headers are named") {
   const std::string data(16, '\0');
-  CHECK(load_error(safetensors_bytes(R"({"ids":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}})", data))
-            .find("tensor ids has dtype I64; supported are F32, F16 and BF16") != std::string::npos);
+  // Integer buffers (position_ids) may sit in a model file; only reading one as weights fails.
+  test::TempDir dir;
+  test::write_file(dir.path() / "i.safetensors",
+                   safetensors_bytes(R"({"ids":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}})", data));
+  const SafetensorsFile file(dir.path() / "i.safetensors");
+  CHECK_THROWS_WITH_AS(file.to_float(*file.find("ids")),
+                       doctest::Contains("tensor ids has dtype I64; supported are F32, F16 and BF16"), Error);
+  CHECK(load_error(safetensors_bytes(R"({"w":{"dtype":"Q4","shape":[2],"data_offsets":[0,16]}})", data))
+            .find("tensor w: unknown dtype \"Q4\"") != std::string::npos);
+  CHECK(load_error(safetensors_bytes(R"({"ids":{"dtype":"I64","shape":[3],"data_offsets":[0,16]}})", data))
+            .find("shape [3] needs 24 bytes") != std::string::npos);
   CHECK(load_error(safetensors_bytes(R"({"w": [1, 2})", data)).find("header is not valid JSON") != std::string::npos);
   CHECK(load_error(safetensors_bytes(R"({"w":{"dtype":"F32"}})", data)).find("needs dtype, shape and data_offsets") !=
         std::string::npos);

@@ -14,11 +14,14 @@
 
 namespace ltp {
 
-enum class StoredDType { F32, F16, BF16 };
+// The float types the engine reads; other dtypes (e.g. I64 position_ids buffers)
+// are listed and bounds-checked but cannot be converted.
+enum class StoredDType { F32, F16, BF16, Other };
 
 struct StoredTensor {
   std::string name;
   StoredDType dtype;
+  std::string dtype_name;  // as written in the header, e.g. "F32", "I64"
   std::vector<int64_t> shape;
   const std::byte* data;   // inside the mapping
   size_t begin;            // byte offsets relative to the data section
@@ -38,7 +41,7 @@ class SafetensorsFile {
   const std::vector<StoredTensor>& tensors() const { return tensors_; }
 
   // float32 copy of a tensor (F16 and BF16 are widened); F32 data is copied too,
-  // so the result is aligned and owned.
+  // so the result is aligned and owned. Throws ltp::Error for other dtypes.
   Tensor to_float(const StoredTensor& t) const;
 
  private:

@@ -17,13 +17,20 @@ namespace ltp {
 
 namespace {
 
-size_t dtype_size(StoredDType d) { return d == StoredDType::F32 ? 4 : 2; }
-
-StoredDType parse_dtype(const std::string& s, const std::string& where) {
+StoredDType parse_dtype(const std::string& s) {
   if (s == "F32") return StoredDType::F32;
   if (s == "F16") return StoredDType::F16;
   if (s == "BF16") return StoredDType::BF16;
-  throw Error(where + " has dtype " + s + "; supported are F32, F16 and BF16 (re-save the model in one of them)");
+  return StoredDType::Other;
+}
+
+// Bytes per element of every dtype the format defines.
+size_t element_size(const std::string& dtype, const std::string& where) {
+  if (dtype == "F64" || dtype == "I64" || dtype == "U64") return 8;
+  if (dtype == "F32" || dtype == "I32" || dtype == "U32") return 4;
+  if (dtype == "F16" || dtype == "BF16" || dtype == "I16" || dtype == "U16") return 2;
+  if (dtype == "I8" || dtype == "U8" || dtype == "BOOL" || dtype == "F8_E4M3" || dtype == "F8_E5M2") return 1;
+  throw Error(where + ": unknown dtype \"" + dtype + "\"");
 }
 
 float half_to_float(uint16_t h) {
@@ -95,7 +102,10 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path
         throw Error(where + ": header entry needs dtype, shape and data_offsets");
       StoredTensor t;
       t.name = name;
-      t.dtype = parse_dtype(entry["dtype"].get<std::string>(), where);
+      if (!entry["dtype"].is_string()) throw Error(where + ": dtype must be a string");
+      t.dtype_name = entry["dtype"].get<std::string>();
+      t.dtype = parse_dtype(t.dtype_name);
+      const size_t elem = element_size(t.dtype_name, where);
       size_t count = 1;
       for (const auto& d : entry["shape"]) {
         if (!d.is_number_unsigned()) throw Error(where + ": shape " + entry["shape"].dump() + " is not a list of sizes");
@@ -110,8 +120,8 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path
       if (t.begin > t.end || t.end > data_size)
         throw Error(where + ": data_offsets [" + std::to_string(t.begin) + ", " + std::to_string(t.end) +
                     "] run past the data section of " + std::to_string(data_size) + " bytes (file truncated?)");
-      if (t.end - t.begin != count * dtype_size(t.dtype))
-        throw Error(where + ": shape " + shape_to_string(t.shape) + " needs " + std::to_string(count * dtype_size(t.dtype)) +
+      if (t.end - t.begin != count * elem)
+        throw Error(where + ": shape " + shape_to_string(t.shape) + " needs " + std::to_string(count * elem) +
                     " bytes, data_offsets give " + std::to_string(t.end - t.begin));
       t.data = data + t.begin;
       tensors_.push_back(std::move(t));
@@ -142,6 +152,9 @@ const StoredTensor* SafetensorsFile::find(const std::string& name) const {
 }
 
 Tensor SafetensorsFile::to_float(const StoredTensor& t) const {
+  if (t.dtype == StoredDType::Other)
+    throw Error(path_.string() + ": tensor " + t.name + " has dtype " + t.dtype_name +
+                "; supported are F32, F16 and BF16 (re-save the model in one of them)");
   Tensor out(t.shape);
   float* dst = out.data();
   const size_t n = static_cast<size_t>(out.size());
@@ -156,6 +169,7 @@ Tensor SafetensorsFile::to_float(const StoredTensor& t) const {
         dst[i] = half_to_float(h);
       }
       break;
+    case StoredDType::Other: break;  // rejected above
     case StoredDType::BF16:
       for (size_t i = 0; i < n; ++i) {
         uint16_t h;
