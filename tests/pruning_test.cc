@@ -200,5 +200,26 @@ TEST_CASE("flops: per-layer accounting") {
   CHECK(out[0].flops_dense == dense_flops(c, 4));
 }
 
+TEST_CASE("pruning: mean pooling over survivors, or over every token from the layer where it left") {
+  const auto golden = test::load_golden("tiny-bert-embed");
+  const auto model = Model::load(test::model_dir("tiny-bert-embed"));
+  std::vector<Encoding> inputs;
+  for (const auto& r : golden["dense"]) inputs.push_back(test::golden_input(r));
+  EncoderOptions survivors{{PruneMode::TopK, {}, {}, 0.3f}, Pooling::Mean, false, false, false};
+  EncoderOptions every_token = survivors;
+  every_token.pool_pruned_tokens = true;
+  const auto a = Encoder(*model, survivors).run(inputs);
+  const auto b = Encoder(*model, every_token).run(inputs);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    if (a[i].tokens_kept.back() < static_cast<int>(inputs[i].ids.size())) CHECK(a[i].values != b[i].values);
+    else CHECK(a[i].values == b[i].values);
+  }
+  // Without pruning both are the plain mean over all tokens.
+  survivors.pruning = every_token.pruning = {};
+  const auto c = Encoder(*model, survivors).run(inputs);
+  const auto d = Encoder(*model, every_token).run(inputs);
+  for (size_t i = 0; i < inputs.size(); ++i) test::check_close(c[i].values, d[i].values, 1e-6, 0.0, "unpruned mean");
+}
+
 }  // namespace
 }  // namespace ltp

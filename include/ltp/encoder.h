@@ -19,6 +19,9 @@ struct EncoderOptions {
   Pooling pooling = Pooling::Cls;  // models without a head
   bool normalize = false;          // L2-normalise embeddings
   bool keep_hidden_states = false; // copy out the final token states
+  // Mean pooling with pruning: also average each pruned token's state from the
+  // layer where it left (false: the survivors of the last layer only).
+  bool pool_pruned_tokens = false;
 };
 
 struct SequenceOutput {
@@ -47,6 +50,8 @@ class Encoder {
   void embed(std::span<const Encoding> batch);
   void run_layer(int layer, std::vector<SequenceOutput>& out);
   void run_head(std::vector<SequenceOutput>& out);
+  bool pools_pruned_tokens() const;
+  void add_pruned_states(int64_t seq, int64_t begin, int n);
 
   const Model& model_;
   EncoderOptions options_;

@@ -1,4 +1,6 @@
 // Packs a batch and computes  LayerNorm(word + position + token_type).
+#include <algorithm>
+
 #include "layers/encoder_state.h"
 #include "ltp/encoder.h"
 #include "model/weights.h"
@@ -36,6 +38,8 @@ void Encoder::embed(std::span<const Encoding> batch) {
   const EmbeddingWeights& w = model_.weights().embeddings;
   const int64_t total = b.alive(), h = c.hidden_size;
   b.hidden.resize({total, h});
+  b.pruned_sum.resize({b.num_seqs(), h});
+  std::fill(b.pruned_sum.data(), b.pruned_sum.data() + b.pruned_sum.size(), 0.0f);
   ops::embedding_sum(model_.device(), {w.word.data(), w.position.data(), w.token_type.data(), b.ids.data(),
                                        b.position_ids.data(), b.type_ids.data(), total, h, b.hidden.data()});
   ops::layer_norm(model_.device(), b.hidden.data(), total,

@@ -44,6 +44,27 @@ std::vector<SequenceOutput> Encoder::run(std::span<const Encoding> batch) {
   return out;
 }
 
+bool Encoder::pools_pruned_tokens() const {
+  return options_.pool_pruned_tokens && options_.pooling == Pooling::Mean && model_.config().head == HeadKind::None;
+}
+
+// Adds the state each token pruned at this layer had when it left (the previous
+// layer's output) to its sequence's pooled sum.
+void Encoder::add_pruned_states(int64_t seq, int64_t begin, int n) {
+  Buffers& b = *buffers_;
+  const int64_t h = model_.config().hidden_size;
+  float* sum = b.pruned_sum.row(seq);
+  size_t next_kept = 0;
+  for (int j = 0; j < n; ++j) {
+    if (next_kept < b.kept.size() && b.kept[next_kept] == j) {
+      ++next_kept;
+      continue;
+    }
+    const float* row = b.hidden.row(begin + j);
+    for (int64_t i = 0; i < h; ++i) sum[i] += row[i];
+  }
+}
+
 void Encoder::run_layer(int l, std::vector<SequenceOutput>& out) {
   const ModelConfig& c = model_.config();
   const LayerWeights& w = model_.weights().layers[static_cast<size_t>(l)];
@@ -73,6 +94,7 @@ void Encoder::run_layer(int l, std::vector<SequenceOutput>& out) {
       for (int j = 0; j < n; ++j) b.kept[static_cast<size_t>(j)] = j;
     }
     for (int j : b.kept) b.keep_rows.push_back(begin + j);
+    if (pools_pruned_tokens() && b.kept.size() < static_cast<size_t>(n)) add_pruned_states(s, begin, n);
     const int kept = static_cast<int>(b.kept.size());
     out[static_cast<size_t>(s)].tokens_kept.push_back(kept);
     out[static_cast<size_t>(s)].flops += layer_flops(c, n, kept);

@@ -19,6 +19,7 @@ struct Encoder::Buffers {
   Tensor context;                       // [T × H]
   Tensor intermediate;                  // [T × I]
   Tensor scores;                        // [T] raw importance sums
+  Tensor pruned_sum;                    // [B × H] states of pruned tokens, for mean pooling
   std::vector<int64_t> keep_rows;       // rows surviving this layer, ascending
   std::vector<int> kept;                // per-sequence scratch for TokenPruner
   // Embedding inputs, packed.

@@ -11,12 +11,17 @@ namespace ltp {
 
 namespace {
 
-std::vector<float> pool(const float* rows, int64_t count, int64_t width, Pooling pooling, bool normalize) {
+// rows: the survivors of the last layer. extra: the summed states of pruned
+// tokens to include in a mean over `tokens` tokens (nullptr: survivors only).
+std::vector<float> pool(const float* rows, int64_t count, int64_t width, Pooling pooling, bool normalize,
+                        const float* extra, int64_t tokens) {
   std::vector<float> v(rows, rows + width);  // CLS: the first row
   if (pooling == Pooling::Mean) {
     for (int64_t r = 1; r < count; ++r)
       for (int64_t i = 0; i < width; ++i) v[static_cast<size_t>(i)] += rows[r * width + i];
-    for (float& x : v) x /= static_cast<float>(count);
+    if (extra)
+      for (int64_t i = 0; i < width; ++i) v[static_cast<size_t>(i)] += extra[i];
+    for (float& x : v) x /= static_cast<float>(extra ? tokens : count);
   }
   if (normalize) {
     double norm = 0.0;
@@ -42,7 +47,9 @@ void Encoder::run_head(std::vector<SequenceOutput>& out) {
       o.hidden_states.assign(b.hidden.row(begin), b.hidden.row(begin) + count * h);
       o.positions.assign(b.positions.begin() + begin, b.positions.begin() + begin + count);
     }
-    if (c.head == HeadKind::None) o.values = pool(b.hidden.row(begin), count, h, options_.pooling, options_.normalize);
+    if (c.head == HeadKind::None)
+      o.values = pool(b.hidden.row(begin), count, h, options_.pooling, options_.normalize,
+                      pools_pruned_tokens() ? b.pruned_sum.row(s) : nullptr, b.original_lengths[static_cast<size_t>(s)]);
   }
   if (c.head == HeadKind::None) return;
 

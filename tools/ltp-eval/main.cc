@@ -1,0 +1,97 @@
+// ltp-eval: a GLUE dev set → the task's official metrics, FLOPs and tokens kept;
+// with --sweep, one evaluation per point plus the dense reference, as CSV and SVG.
+#include <fstream>
+#include <iostream>
+
+#include "common/cli.h"
+#include "evaluator.h"
+#include "glue_tasks.h"
+#include "ltp/error.h"
+#include "report.h"
+#include "sweep.h"
+
+int main(int argc, char** argv) {
+  CLI::App app("ltp-eval: GLUE dev-set metrics, FLOPs and tokens kept, dense or pruned", "ltp-eval");
+  app.footer(
+      "Examples:\n"
+      "  ltp-eval -m models/default --data ../shared/data/glue/SST-2           task from the folder name\n"
+      "  ltp-eval -m MODEL --task STS-B --data DIR --json report.json          machine-readable report\n"
+      "  ltp-eval -m MODEL --data DIR --sweep threshold-scale=0,0.5,1,1.5,2    CSV + SVG of metric vs FLOPs\n"
+      "  ltp-eval -m MODEL --data DIR --sweep keep-rate=0.2,0.4,0.6 --limit 200   top-k baseline, quick");
+  ltp::cli::ModelOptions model_options;
+  ltp::cli::PruneOptions prune_options;
+  ltp::cli::PoolingOptions pooling_options;
+  std::string task_name, data, json_path, sweep, sweep_out;
+  int batch_size = 32;
+  int64_t limit = 0;
+  bool pool_pruned = false;
+  app.add_option("--data", data, "Folder holding the task's dev file (dev.tsv, dev_matched.tsv, ...)")->required();
+  app.add_option("--task", task_name, "GLUE task (default: from the folder name)");
+  app.add_option("--json", json_path, "Write the report as JSON");
+  app.add_option("--limit", limit, "Evaluate only the first N examples")->check(CLI::PositiveNumber);
+  app.add_option("--batch-size", batch_size, "Inputs per batch")->check(CLI::PositiveNumber);
+  app.add_option("--sweep", sweep, "threshold-scale=..., keep-rate=... or thresholds=a,b;c,d (one evaluation each)");
+  app.add_option("--sweep-out", sweep_out, "Prefix of the sweep's CSV and SVG (default: sweep-<task>)");
+  app.add_flag("--pool-pruned", pool_pruned,
+               "Embedding models, mean pooling: include each pruned token's state from the layer where it left");
+  ltp::cli::add_model_options(app, model_options);
+  ltp::cli::add_prune_options(app, prune_options);
+  ltp::cli::add_pooling_options(app, pooling_options);
+
+  return ltp::cli::run_program(app, argc, argv, [&] {
+    if (task_name.empty()) {
+      const auto inferred = ltp::eval::task_from_folder(data);
+      if (!inferred) throw ltp::cli::UsageError("cannot tell the task from the folder name '" + data + "': give --task");
+      task_name = *inferred;
+    }
+    const ltp::eval::GlueTask* task = nullptr;
+    try {
+      task = &ltp::eval::find_task(task_name);
+    } catch (const ltp::Error& e) {
+      throw ltp::cli::UsageError(e.what());
+    }
+    const auto model = ltp::cli::load_model(model_options);
+    auto examples = ltp::eval::read_examples(*task, data);
+    if (limit > 0 && static_cast<size_t>(limit) < examples.size()) examples.resize(static_cast<size_t>(limit));
+    const ltp::eval::EvalOptions options{batch_size, ltp::cli::resolve_max_length(model_options, model->config())};
+
+    std::vector<ltp::eval::SweepPoint> points;
+    if (sweep.empty()) {
+      points.push_back({"", prune_options});
+    } else {
+      ltp::cli::PruneOptions dense = prune_options;
+      dense.prune = "none";
+      points.push_back({"dense", dense});
+      for (auto& p : ltp::eval::parse_sweep(sweep, prune_options)) points.push_back(std::move(p));
+    }
+    std::vector<ltp::eval::EvalResult> results;
+    for (const auto& point : points) {
+      auto encoder_options = ltp::cli::resolve_encoder_options(point.prune, pooling_options, model->config());
+      encoder_options.pool_pruned_tokens = pool_pruned;
+      results.push_back(ltp::eval::evaluate(*model, encoder_options, *task, examples, options));
+      results.back().point = point.label.empty() ? (encoder_options.pruning.mode == ltp::PruneMode::None
+                                                          ? "dense"
+                                                          : ltp::prune_mode_name(encoder_options.pruning.mode))
+                                                   : point.label;
+    }
+
+    ltp::eval::print_table(std::cout, results);
+    if (!json_path.empty()) {
+      std::ofstream out(json_path);
+      if (!out) throw ltp::Error(json_path + ": cannot write");
+      if (results.size() == 1) {
+        out << ltp::eval::to_json(results[0]).dump(2) << "\n";
+      } else {
+        nlohmann::ordered_json all = nlohmann::ordered_json::array();
+        for (const auto& r : results) all.push_back(ltp::eval::to_json(r));
+        out << all.dump(2) << "\n";
+      }
+    }
+    if (!sweep.empty()) {
+      const std::string prefix = sweep_out.empty() ? "sweep-" + task->name : sweep_out;
+      ltp::eval::write_csv(prefix + ".csv", results);
+      ltp::eval::write_svg(prefix + ".svg", results, model->dir().filename().string());
+      std::cerr << "ltp-eval: wrote " << prefix << ".csv and " << prefix << ".svg\n";
+    }
+  });
+}

@@ -1,0 +1,47 @@
+"""GLUE train/dev TSV files as distributed (../shared/data/glue), read with quoting off."""
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    header: bool
+    text_columns: tuple        # one column, or two for pairs
+    label_column: int
+    labels: tuple              # class names in the GLUE processors' order; () for regression
+
+    @property
+    def is_regression(self):
+        return not self.labels
+
+
+TASKS = {
+    "SST-2": Task("SST-2", True, (0,), 1, ("negative", "positive")),
+    "CoLA": Task("CoLA", False, (3,), 1, ("unacceptable", "acceptable")),
+    "MRPC": Task("MRPC", True, (3, 4), 0, ("not_equivalent", "equivalent")),
+    "RTE": Task("RTE", True, (1, 2), -1, ("entailment", "not_entailment")),
+    "STS-B": Task("STS-B", True, (7, 8), -1, ()),
+}
+
+# Raw label strings of each task, in class order.
+RAW_LABELS = {"SST-2": ("0", "1"), "CoLA": ("0", "1"), "MRPC": ("0", "1"), "RTE": ("entailment", "not_entailment")}
+
+
+def read_split(glue_dir: Path, task: Task, split: str):
+    """[(text, pair or None, label)] — label is a class index or a float score."""
+    lines = (glue_dir / task.name / f"{split}.tsv").read_text(encoding="utf-8-sig").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    rows = []
+    for number, line in enumerate(lines[1 if task.header else 0:], start=2 if task.header else 1):
+        fields = line.split("\t")
+        try:
+            text = fields[task.text_columns[0]]
+            pair = fields[task.text_columns[1]] if len(task.text_columns) == 2 else None
+            raw = fields[task.label_column]
+            label = float(raw) if task.is_regression else RAW_LABELS[task.name].index(raw)
+        except (IndexError, ValueError) as e:
+            raise ValueError(f"{task.name}/{split}.tsv line {number}: malformed row ({e})") from None
+        rows.append((text, pair, label))
+    return rows
