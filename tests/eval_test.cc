@@ -156,6 +156,7 @@ TEST_CASE("evaluate: embedding models by cosine similarity, both pooling choices
     CHECK(dense.sequences == 120);
     CHECK(dense.metrics.size() == 2);
     options.pruning = {PruneMode::TopK, {}, {}, 0.3f};
+    options.pool_pruned_tokens = false;
     const auto survivors = evaluate(*model, options, task, examples, {32, 0});
     options.pool_pruned_tokens = true;
     const auto all_tokens = evaluate(*model, options, task, examples, {32, 0});

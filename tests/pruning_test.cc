@@ -206,6 +206,7 @@ TEST_CASE("pruning: mean pooling over survivors, or over every token from the la
   std::vector<Encoding> inputs;
   for (const auto& r : golden["dense"]) inputs.push_back(test::golden_input(r));
   EncoderOptions survivors{{PruneMode::TopK, {}, {}, 0.3f}, Pooling::Mean, false, false, false};
+  CHECK(EncoderOptions{}.pool_pruned_tokens);  // the default
   EncoderOptions every_token = survivors;
   every_token.pool_pruned_tokens = true;
   const auto a = Encoder(*model, survivors).run(inputs);

@@ -36,6 +36,11 @@ void add_pooling_options(CLI::App& app, PoolingOptions& o) {
       ->check(CLI::IsMember({"cls", "mean"}));
   app.add_option("--normalize", o.normalize, "Embedding models: L2-normalise, on or off (default: the folder's)")
       ->check(CLI::IsMember({"on", "off"}));
+  app.add_option("--mean-over", o.mean_over,
+                 "Embedding models with pruning, mean pooling: all tokens (each pruned one as it was when it "
+                 "left) or survivors (of the last layer)")
+      ->check(CLI::IsMember({"all", "survivors"}))
+      ->capture_default_str();
 }
 
 std::unique_ptr<Model> load_model(const ModelOptions& o) {
@@ -65,6 +70,7 @@ EncoderOptions resolve_encoder_options(const PruneOptions& p, const PoolingOptio
   }
   e.pooling = pooling.pooling.empty() ? c.pooling : (pooling.pooling == "mean" ? Pooling::Mean : Pooling::Cls);
   e.normalize = pooling.normalize.empty() ? c.normalize_embeddings : pooling.normalize == "on";
+  e.pool_pruned_tokens = pooling.mean_over == "all";
   return e;
 }
 

@@ -34,6 +34,7 @@ struct PruneOptions {
 struct PoolingOptions {
   std::string pooling;  // empty: the model folder's choice
   std::string normalize;  // "", "on", "off"
+  std::string mean_over = "all";  // "all": pruned tokens from where they left; "survivors"
 };
 
 void add_model_options(CLI::App& app, ModelOptions& options);

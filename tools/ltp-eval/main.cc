@@ -24,7 +24,6 @@ int main(int argc, char** argv) {
   std::string task_name, data, json_path, sweep, sweep_out;
   int batch_size = 32;
   int64_t limit = 0;
-  bool pool_pruned = false;
   app.add_option("--data", data, "Folder holding the task's dev file (dev.tsv, dev_matched.tsv, ...)")->required();
   app.add_option("--task", task_name, "GLUE task (default: from the folder name)");
   app.add_option("--json", json_path, "Write the report as JSON");
@@ -32,8 +31,6 @@ int main(int argc, char** argv) {
   app.add_option("--batch-size", batch_size, "Inputs per batch")->check(CLI::PositiveNumber);
   app.add_option("--sweep", sweep, "threshold-scale=..., keep-rate=... or thresholds=a,b;c,d (one evaluation each)");
   app.add_option("--sweep-out", sweep_out, "Prefix of the sweep's CSV and SVG (default: sweep-<task>)");
-  app.add_flag("--pool-pruned", pool_pruned,
-               "Embedding models, mean pooling: include each pruned token's state from the layer where it left");
   ltp::cli::add_model_options(app, model_options);
   ltp::cli::add_prune_options(app, prune_options);
   ltp::cli::add_pooling_options(app, pooling_options);
@@ -66,8 +63,7 @@ int main(int argc, char** argv) {
     }
     std::vector<ltp::eval::EvalResult> results;
     for (const auto& point : points) {
-      auto encoder_options = ltp::cli::resolve_encoder_options(point.prune, pooling_options, model->config());
-      encoder_options.pool_pruned_tokens = pool_pruned;
+      const auto encoder_options = ltp::cli::resolve_encoder_options(point.prune, pooling_options, model->config());
       results.push_back(ltp::eval::evaluate(*model, encoder_options, *task, examples, options));
       results.back().point = point.label.empty() ? (encoder_options.pruning.mode == ltp::PruneMode::None
                                                           ? "dense"
