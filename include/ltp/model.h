@@ -1,6 +1,7 @@
 // A loaded model folder: config, weights prepacked for the device, tokenizer.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -20,6 +21,8 @@ class Model {
   // Reads dir/config.json, dir/model.safetensors and the tokenizer files, if any.
   // Throws ltp::Error naming the file and tensor at fault.
   static std::unique_ptr<Model> load(const std::filesystem::path& dir, Device device = Device::CPU);
+  // A model of the given shape with random weights (shape-bound benchmarks).
+  static std::unique_ptr<Model> random(const ModelConfig& config, uint64_t seed, Device device = Device::CPU);
   ~Model();
 
   const ModelConfig& config() const { return config_; }

@@ -16,8 +16,17 @@ std::unique_ptr<Model> Model::load(const std::filesystem::path& dir, Device devi
   if (!std::filesystem::exists(weights_file))
     throw Error(weights_file.string() + ": not found (convert .bin checkpoints with tools/convert)");
   const SafetensorsFile file(weights_file);
-  m->weights_ = std::make_unique<ModelWeights>(bind_weights(file, m->config_, device));
+  m->weights_ = std::make_unique<ModelWeights>(bind_weights(SafetensorsSource(file), m->config_, device));
   m->tokenizer_ = load_tokenizer(dir);
+  return m;
+}
+
+std::unique_ptr<Model> Model::random(const ModelConfig& config, uint64_t seed, Device device) {
+  std::unique_ptr<Model> m(new Model());
+  m->dir_ = "random";
+  m->device_ = device;
+  m->config_ = config;
+  m->weights_ = std::make_unique<ModelWeights>(bind_weights(RandomSource(seed), config, device));
   return m;
 }
 

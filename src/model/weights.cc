@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
+#include <random>
 
 #include "ltp/error.h"
 
@@ -11,20 +13,14 @@ namespace {
 
 class Binder {
  public:
-  Binder(const SafetensorsFile& file, std::string prefix, Device device)
-      : file_(file), prefix_(std::move(prefix)), device_(device) {}
+  Binder(const WeightSource& source, std::string prefix, Device device)
+      : source_(source), prefix_(std::move(prefix)), device_(device) {}
 
   // `name` under the encoder prefix ("bert.", "roberta." or none).
   Tensor encoder(const std::string& name, std::vector<int64_t> shape) const { return load(prefix_ + name, shape); }
 
   Tensor load(const std::string& full_name, const std::vector<int64_t>& shape) const {
-    const StoredTensor* t = file_.find(full_name);
-    if (!t) throw Error(file_.path().string() + ": tensor " + full_name + " is missing (is this a BERT/RoBERTa checkpoint? " +
-                        "re-run tools/convert for other layouts)");
-    if (t->shape != shape)
-      throw Error(file_.path().string() + ": tensor " + full_name + " has shape " + shape_to_string(t->shape) +
-                  ", config.json expects " + shape_to_string(shape));
-    return file_.to_float(*t);
+    return source_.load(full_name, shape);
   }
 
   ops::Linear linear(const std::string& full_name, int64_t out, int64_t in) const {
@@ -56,23 +52,48 @@ class Binder {
   const std::string& prefix() const { return prefix_; }
 
  private:
-  const SafetensorsFile& file_;
+  const WeightSource& source_;
   std::string prefix_;
   Device device_;
 };
 
-std::string find_prefix(const SafetensorsFile& file, const ModelConfig& config) {
+std::string find_prefix(const WeightSource& source, const ModelConfig& config) {
   const std::string family = config.family == ModelFamily::Roberta ? "roberta." : "bert.";
   for (const std::string& p : {family, std::string()})
-    if (file.find(p + "embeddings.word_embeddings.weight")) return p;
-  throw Error(file.path().string() + ": tensor " + family + "embeddings.word_embeddings.weight is missing (neither the " +
-              family + " prefix nor no prefix matches; is this a " + (family == "bert." ? "BERT" : "RoBERTa") + " model?)");
+    if (source.has(p + "embeddings.word_embeddings.weight")) return p;
+  // Let the source say what is missing, with its file name.
+  source.load(family + "embeddings.word_embeddings.weight", {config.vocab_size, config.hidden_size});
+  throw Error("tensor " + family + "embeddings.word_embeddings.weight is missing");
 }
 
 }  // namespace
 
-ModelWeights bind_weights(const SafetensorsFile& file, const ModelConfig& c, Device device) {
-  const Binder b(file, find_prefix(file, c), device);
+Tensor SafetensorsSource::load(const std::string& name, const std::vector<int64_t>& shape) const {
+  const StoredTensor* t = file_.find(name);
+  if (!t) throw Error(file_.path().string() + ": tensor " + name + " is missing (is this a BERT/RoBERTa checkpoint? " +
+                      "re-run tools/convert for other layouts)");
+  if (t->shape != shape)
+    throw Error(file_.path().string() + ": tensor " + name + " has shape " + shape_to_string(t->shape) +
+                ", config.json expects " + shape_to_string(shape));
+  return file_.to_float(*t);
+}
+
+Tensor RandomSource::load(const std::string& name, const std::vector<int64_t>& shape) const {
+  Tensor t(shape);
+  const bool layer_norm = name.find("LayerNorm") != std::string::npos;
+  if (name.size() > 5 && name.compare(name.size() - 5, 5, ".bias") == 0) return t;  // zeros
+  if (layer_norm) {
+    std::fill(t.data(), t.data() + t.size(), 1.0f);
+    return t;
+  }
+  std::mt19937_64 rng(seed_ ^ std::hash<std::string>{}(name));
+  std::normal_distribution<float> normal(0.0f, 0.02f);
+  for (int64_t i = 0; i < t.size(); ++i) t.data()[i] = normal(rng);
+  return t;
+}
+
+ModelWeights bind_weights(const WeightSource& source, const ModelConfig& c, Device device) {
+  const Binder b(source, find_prefix(source, c), device);
   const int64_t h = c.hidden_size, i = c.intermediate_size;
   ModelWeights w;
   w.embeddings.word = b.encoder("embeddings.word_embeddings.weight", {c.vocab_size, h});

@@ -2,7 +2,9 @@
 // tensor names, checked against config.json, and prepacked for the device.
 #pragma once
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "ltp/config.h"
@@ -46,6 +48,37 @@ struct ModelWeights {
   std::optional<HeadWeights> head;
 };
 
-ModelWeights bind_weights(const SafetensorsFile& file, const ModelConfig& config, Device device);
+// Where tensors come from, by Hugging Face name.
+class WeightSource {
+ public:
+  virtual ~WeightSource() = default;
+  virtual bool has(const std::string& name) const = 0;
+  // The tensor as float32; throws ltp::Error when absent or of another shape.
+  virtual Tensor load(const std::string& name, const std::vector<int64_t>& shape) const = 0;
+};
+
+class SafetensorsSource : public WeightSource {
+ public:
+  explicit SafetensorsSource(const SafetensorsFile& file) : file_(file) {}
+  bool has(const std::string& name) const override { return file_.find(name) != nullptr; }
+  Tensor load(const std::string& name, const std::vector<int64_t>& shape) const override;
+
+ private:
+  const SafetensorsFile& file_;
+};
+
+// Random weights for shape-bound benchmarks: N(0, 0.02) seeded by name,
+// LayerNorm weights 1 and biases 0, as a freshly initialised BERT.
+class RandomSource : public WeightSource {
+ public:
+  explicit RandomSource(uint64_t seed) : seed_(seed) {}
+  bool has(const std::string& name) const override { return name.rfind("bert.", 0) == 0 || name.rfind("roberta.", 0) == 0; }
+  Tensor load(const std::string& name, const std::vector<int64_t>& shape) const override;
+
+ private:
+  uint64_t seed_;
+};
+
+ModelWeights bind_weights(const WeightSource& source, const ModelConfig& config, Device device);
 
 }  // namespace ltp

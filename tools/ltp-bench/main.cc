@@ -1,0 +1,225 @@
+// ltp-bench: throughput, latency, FLOPs and tokens kept, dense and pruned
+// measured in the same run on the same inputs, over a grid of batch sizes and
+// lengths; inputs from real text (--data) or synthetic (--length).
+#include <omp.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+
+#include <nlohmann/json.hpp>
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "common/cli.h"
+#include "common/input_reader.h"
+#include "ltp-eval/glue_tasks.h"
+#include "ltp/error.h"
+#include "measure.h"
+#include "presets.h"
+
+#ifndef LTP_GIT_COMMIT
+#define LTP_GIT_COMMIT "unknown"
+#endif
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+struct TextInput {
+  std::string text;
+  std::optional<std::string> pair;
+};
+
+// A GLUE folder or .tsv (task from the folder name), or a text file: one input per line, TAB between a pair.
+std::vector<TextInput> read_texts(const std::filesystem::path& path) {
+  std::vector<TextInput> texts;
+  const bool glue = std::filesystem::is_directory(path) || path.extension() == ".tsv";
+  if (glue) {
+    const auto dir = std::filesystem::is_directory(path) ? path : path.parent_path();
+    const auto task = ltp::eval::task_from_folder(dir);
+    if (!task) throw ltp::cli::UsageError("--data " + path.string() + ": cannot tell the GLUE task from the folder name");
+    for (auto& e : ltp::eval::read_examples(ltp::eval::find_task(*task), dir)) texts.push_back({e.text, e.pair});
+    return texts;
+  }
+  std::ifstream in(path);
+  if (!in) throw ltp::Error(path.string() + ": cannot open");
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    const size_t tab = line.find('\t');
+    if (tab == std::string::npos) texts.push_back({line, std::nullopt});
+    else texts.push_back({line.substr(0, tab), line.substr(tab + 1)});
+  }
+  if (texts.empty()) throw ltp::Error(path.string() + ": no input lines");
+  return texts;
+}
+
+std::vector<ltp::Encoding> synthetic_inputs(const ltp::ModelConfig& c, int length, size_t count, uint64_t seed) {
+  const bool roberta = c.family == ltp::ModelFamily::Roberta;
+  const int32_t first = roberta ? 0 : std::min(101, c.vocab_size - 1), last = roberta ? 2 : std::min(102, c.vocab_size - 1);
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int32_t> word(std::min(1000, c.vocab_size - 1), c.vocab_size - 1);
+  std::vector<ltp::Encoding> inputs(count);
+  for (auto& e : inputs) {
+    e.ids.resize(static_cast<size_t>(length));
+    for (auto& id : e.ids) id = word(rng);
+    e.ids.front() = first;
+    if (length > 1) e.ids.back() = last;
+    e.type_ids.assign(e.ids.size(), 0);
+  }
+  return inputs;
+}
+
+const char* isa_name(dnnl::cpu_isa isa) {
+  switch (isa) {
+    case dnnl::cpu_isa::avx512_core_amx: return "AMX";
+    case dnnl::cpu_isa::avx512_core_bf16: return "AVX-512 BF16";
+    case dnnl::cpu_isa::avx512_core_vnni: return "AVX-512 VNNI";
+    case dnnl::cpu_isa::avx512_core: return "AVX-512";
+    case dnnl::cpu_isa::avx2: return "AVX2";
+    default: return "other";
+  }
+}
+
+std::string fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+std::string spread_text(const ltp::bench::Spread& s, int digits) {
+  const double pct = s.median > 0 ? 100.0 * (s.max - s.min) / s.median : 0.0;
+  return fixed(s.median, digits) + " ±" + fixed(pct / 2, 1) + "%";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app("ltp-bench: throughput, latency and FLOPs, dense vs pruned, measured side by side", "ltp-bench");
+  app.footer(
+      "Examples:\n"
+      "  ltp-bench --random-model bert-base --batch-size 1,32 --length 128   shape-bound, random weights\n"
+      "  ltp-bench -m MODEL --data ../shared/data/glue/SST-2 --batch-size 32  real lengths, dense vs pruned\n"
+      "  ltp-bench --random-model bert-base --keep-rate 0.5 --length 128,512 --repeat 3 --json out.json\n"
+      "Spread is half the min-max range over repetitions, relative to the median.");
+  ltp::cli::ModelOptions model_options;
+  ltp::cli::PruneOptions prune_options;
+  std::vector<int> batch_sizes = {32}, lengths;
+  std::string data, random_model, json_path;
+  int repeat = 5, warmup = 1;
+  size_t sequences = 0, limit = 0;
+  app.add_option("--random-model", random_model, "Random weights of a known shape: bert-base, bert-large, roberta-base, "
+                                                 "minilm-l6, minilm-l12 (instead of -m)");
+  app.add_option("--data", data, "Real inputs: a text file (TAB between a pair) or a GLUE folder/.tsv");
+  app.add_option("--length", lengths, "Synthetic inputs of these lengths (list: 64,128,512)")->delimiter(',');
+  app.add_option("--batch-size", batch_sizes, "Batch sizes (list)")->delimiter(',')->capture_default_str();
+  app.add_option("--sequences", sequences, "Synthetic sequences per pass (default: 64, at least one batch)");
+  app.add_option("--limit", limit, "Use the first N inputs of --data");
+  app.add_option("--repeat", repeat, "Timed passes per mode")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--warmup", warmup, "Untimed passes per mode first")->check(CLI::NonNegativeNumber)->capture_default_str();
+  app.add_option("--json", json_path, "Write one record per grid point and mode");
+  ltp::cli::add_model_options(app, model_options);
+  ltp::cli::add_prune_options(app, prune_options);
+
+  return ltp::cli::run_program(app, argc, argv, [&] {
+    if (data.empty() == lengths.empty())
+      throw ltp::cli::UsageError("give either --data (real inputs) or --length (synthetic inputs)");
+    for (int b : batch_sizes)
+      if (b <= 0) throw ltp::cli::UsageError("--batch-size values must be positive");
+    std::unique_ptr<ltp::Model> model;
+    if (!random_model.empty()) {
+      ltp::set_num_threads(model_options.threads);
+      model = ltp::Model::random(ltp::bench::preset_config(random_model), 1, ltp::parse_device(model_options.device));
+    } else {
+      model = ltp::cli::load_model(model_options);
+    }
+    const ltp::ModelConfig& c = model->config();
+    const auto pruned_options = ltp::cli::resolve_encoder_options(prune_options, {}, c);
+    ltp::Encoder dense(*model, {});
+    ltp::Encoder pruned(*model, pruned_options);
+    std::vector<std::pair<std::string, ltp::Encoder*>> modes = {{"dense", &dense}};
+    if (pruned_options.pruning.mode != ltp::PruneMode::None) modes.emplace_back("pruned", &pruned);
+
+    const std::string model_name = random_model.empty() ? model->dir().filename().string() : random_model + " (random)";
+    std::cout << "ltp-bench " << model_name << " | commit " << LTP_GIT_COMMIT << " | device " << model_options.device
+              << " (oneDNN ISA " << isa_name(dnnl::get_effective_cpu_isa()) << ") | threads " << omp_get_max_threads() << " | pruning "
+              << ltp::prune_mode_name(pruned_options.pruning.mode) << "\n\n";
+
+    json records = json::array();
+    std::vector<std::pair<std::string, std::vector<ltp::Encoding>>> input_sets;
+    if (!data.empty()) {
+      auto texts = read_texts(data);
+      if (limit && limit < texts.size()) texts.resize(limit);
+      const int max_length = ltp::cli::resolve_max_length(model_options, c);
+      std::vector<ltp::Encoding> encoded;
+      int64_t tokens = 0;
+      const auto start = std::chrono::steady_clock::now();
+      for (const auto& t : texts) {
+        encoded.push_back(model->encode(t.text, t.pair ? std::optional<std::string_view>(*t.pair) : std::nullopt, max_length));
+        tokens += static_cast<int64_t>(encoded.back().ids.size());
+      }
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::cout << "tokenization (one thread): " << texts.size() << " inputs, " << tokens << " tokens, "
+                << fixed(texts.size() / seconds, 0) << " inputs/s, " << fixed(tokens / seconds, 0) << " tokens/s\n\n";
+      records.push_back({{"mode", "tokenize"}, {"inputs", texts.size()}, {"tokens", tokens},
+                         {"inputs_per_s", texts.size() / seconds}, {"tokens_per_s", tokens / seconds}});
+      input_sets.emplace_back("data (mean " + fixed(static_cast<double>(tokens) / texts.size(), 1) + ")", std::move(encoded));
+    }
+
+    std::cout << "| mode | batch | length | seq/s | tokens/s | p50 ms | p90 ms | p99 ms | GFLOP/seq | dense GFLOP/seq | "
+                 "GFLOP/s | speedup | tokens kept per layer (share) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+    for (const int batch : batch_sizes) {
+      std::vector<std::pair<std::string, std::vector<ltp::Encoding>>> sets;
+      if (!data.empty()) {
+        sets.emplace_back(input_sets[0].first, input_sets[0].second);
+      } else {
+        for (const int length : lengths) {
+          if (length <= 0 || length > c.max_tokens())
+            throw ltp::cli::UsageError("--length " + std::to_string(length) + " is outside 1.." + std::to_string(c.max_tokens()));
+          const size_t count = sequences ? sequences : std::max<size_t>(64, static_cast<size_t>(batch));
+          sets.emplace_back(std::to_string(length), synthetic_inputs(c, length, count, 7));
+        }
+      }
+      for (const auto& [length_label, inputs] : sets) {
+        const auto results = ltp::bench::measure(modes, inputs, {batch, warmup, repeat});
+        const double dense_rate = results[0].seq_per_s.median;
+        double mean_length = 0;
+        for (const auto& e : inputs) mean_length += static_cast<double>(e.ids.size());
+        mean_length /= static_cast<double>(inputs.size());
+        for (const auto& r : results) {
+          std::string kept;
+          for (double k : r.tokens_kept_per_layer) {
+            if (!kept.empty()) kept += " ";
+            kept += fixed(k / mean_length, 2);
+          }
+          std::cout << "| " << r.mode << " | " << batch << " | " << length_label << " | " << spread_text(r.seq_per_s, 1)
+                    << " | " << fixed(r.tokens_per_s.median, 0) << " | " << fixed(r.latency_p50_ms, 1) << " | "
+                    << fixed(r.latency_p90_ms, 1) << " | " << fixed(r.latency_p99_ms, 1) << " | "
+                    << fixed(r.flops_per_seq / 1e9, 3) << " | " << fixed(r.flops_dense_per_seq / 1e9, 3) << " | "
+                    << fixed(r.gflops_per_s, 1) << " | " << fixed(r.seq_per_s.median / dense_rate, 2) << "x | " << kept
+                    << " |\n";
+          records.push_back({{"mode", r.mode},
+                             {"batch_size", batch},
+                             {"length", data.empty() ? json(std::stoi(length_label)) : json("data")},
+                             {"mean_length", mean_length},
+                             {"throughput_seq_per_s", r.seq_per_s.median},
+                             {"throughput_spread", {{"min", r.seq_per_s.min}, {"max", r.seq_per_s.max}}},
+                             {"tokens_per_s", r.tokens_per_s.median},
+                             {"latency_ms", {{"p50", r.latency_p50_ms}, {"p90", r.latency_p90_ms}, {"p99", r.latency_p99_ms}}},
+                             {"flops_per_seq", {{"performed", r.flops_per_seq}, {"dense", r.flops_dense_per_seq}}},
+                             {"gflops_per_s", r.gflops_per_s},
+                             {"tokens_kept_per_layer", r.tokens_kept_per_layer}});
+        }
+        std::cout.flush();
+      }
+    }
+    if (!json_path.empty()) {
+      std::ofstream out(json_path);
+      if (!out) throw ltp::Error(json_path + ": cannot write");
+      json doc = {{"model", model_name}, {"commit", LTP_GIT_COMMIT}, {"device", model_options.device},
+                  {"threads", omp_get_max_threads()}, {"repeat", repeat}, {"records", records}};
+      out << doc.dump(2) << "\n";
+    }
+  });
+}
