@@ -23,9 +23,12 @@ struct SpecialTokens {
   bool double_sep = false;  // RoBERTa pairs: <s> A </s></s> B </s>
 };
 
+class AddedTokens;
+
 class Tokenizer {
  public:
-  virtual ~Tokenizer() = default;
+  Tokenizer();
+  virtual ~Tokenizer();
 
   // Sub-word ids of `text` without special tokens. Throws ltp::Error on invalid UTF-8.
   virtual std::vector<int32_t> tokenize(std::string_view text) const = 0;
@@ -36,8 +39,13 @@ class Tokenizer {
 
   const SpecialTokens& special_tokens() const { return special_; }
 
+  // A token matched literally in the text before any normalisation; with
+  // lstrip it swallows the whitespace before it.
+  void add_token(std::string content, int32_t id, bool lstrip = false);
+
  protected:
   SpecialTokens special_;  // set by each tokenizer from its vocabulary
+  std::unique_ptr<AddedTokens> added_;
 };
 
 // The tokenizer a model folder describes (vocab.txt + tokenizer_config.json);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -22,6 +23,10 @@ struct BertNormalizerOptions {
 class WordPieceTokenizer : public Tokenizer {
  public:
   WordPieceTokenizer(const std::filesystem::path& vocab_file, BertNormalizerOptions options);
+  // From an in-memory vocabulary (tokenizer.json); `where` names it in errors.
+  WordPieceTokenizer(std::unordered_map<std::string, int32_t> vocab, BertNormalizerOptions options,
+                     const std::string& where, std::string unk_token = "[UNK]");
+  ~WordPieceTokenizer() override;
 
   std::vector<int32_t> tokenize(std::string_view text) const override;
 
@@ -33,8 +38,6 @@ class WordPieceTokenizer : public Tokenizer {
 
   BertNormalizerOptions options_;
   std::unordered_map<std::string, int32_t> vocab_;
-  std::vector<std::string> special_strings_;  // matched verbatim before normalisation
-  std::vector<int32_t> special_ids_;
   int32_t unk_ = 0;
 };
 

@@ -5,10 +5,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ltp/byte_level_bpe.h"
 #include "ltp/error.h"
+#include "ltp/sentencepiece_tokenizer.h"
+#include "tokenizer/added_tokens.h"
+#include "tokenizer/tokenizer_json.h"
 #include "ltp/wordpiece.h"
 
 namespace ltp {
+
+Tokenizer::Tokenizer() : added_(std::make_unique<AddedTokens>()) {}
+Tokenizer::~Tokenizer() = default;
+
+void Tokenizer::add_token(std::string content, int32_t id, bool lstrip) {
+  added_->add(std::move(content), id, lstrip);
+}
 
 std::pair<size_t, size_t> longest_first_lengths(size_t first, size_t second, size_t budget) {
   if (first + second <= budget) return {first, second};
@@ -57,24 +68,39 @@ Encoding Tokenizer::encode(std::string_view text, std::optional<std::string_view
   return e;
 }
 
-std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& dir) {
-  const auto vocab = dir / "vocab.txt";
-  if (!std::filesystem::exists(vocab)) return nullptr;
-  BertNormalizerOptions options;
-  const auto config_path = dir / "tokenizer_config.json";
-  if (std::filesystem::exists(config_path)) {
-    std::ifstream in(config_path);
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(config_path.string() + ": not valid JSON: " + e.what());
-    }
-    options.lowercase = j.value("do_lower_case", true);
-    if (j.contains("strip_accents") && j["strip_accents"].is_boolean()) options.strip_accents = j["strip_accents"].get<bool>();
-    options.split_cjk = j.value("tokenize_chinese_chars", true);
+namespace {
+
+nlohmann::json read_tokenizer_config(const std::filesystem::path& dir) {
+  const auto path = dir / "tokenizer_config.json";
+  if (!std::filesystem::exists(path)) return nlohmann::json::object();
+  std::ifstream in(path);
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path.string() + ": not valid JSON: " + e.what());
   }
-  return std::make_unique<WordPieceTokenizer>(vocab, options);
+}
+
+}  // namespace
+
+std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& dir) {
+  const nlohmann::json config = read_tokenizer_config(dir);
+  if (std::filesystem::exists(dir / "vocab.txt")) {
+    BertNormalizerOptions options;
+    options.lowercase = config.value("do_lower_case", true);
+    if (config.contains("strip_accents") && config["strip_accents"].is_boolean())
+      options.strip_accents = config["strip_accents"].get<bool>();
+    options.split_cjk = config.value("tokenize_chinese_chars", true);
+    return std::make_unique<WordPieceTokenizer>(dir / "vocab.txt", options);
+  }
+  if (std::filesystem::exists(dir / "vocab.json") && std::filesystem::exists(dir / "merges.txt"))
+    return std::make_unique<ByteLevelBpeTokenizer>(dir / "vocab.json", dir / "merges.txt",
+                                                   config.value("add_prefix_space", false));
+  if (std::filesystem::exists(dir / "spiece.model"))
+    return std::make_unique<SentencePieceTokenizer>(
+        dir / "spiece.model", SentencePieceOptions{config.value("do_lower_case", true), config.value("keep_accents", false)});
+  if (std::filesystem::exists(dir / "tokenizer.json")) return tokenizer_from_json(dir / "tokenizer.json");
+  return nullptr;
 }
 
 }  // namespace ltp

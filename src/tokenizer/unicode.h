@@ -17,6 +17,9 @@ bool is_whitespace(char32_t cp);   // \t \n \r and categories Zs Zl Zp
 bool is_punctuation(char32_t cp);  // ASCII punctuation and categories P*
 bool is_cjk(char32_t cp);          // CJK Unified Ideographs blocks, as BERT defines them
 bool is_nonspacing_mark(char32_t cp);
+bool is_letter(char32_t cp);         // categories L*
+bool is_number(char32_t cp);         // categories N*
+bool is_pattern_space(char32_t cp);  // the White_Space property, as regex \s
 char32_t to_lower(char32_t cp);
 // Canonical decomposition (NFD) of one code point, appended to out.
 void append_nfd(char32_t cp, std::vector<char32_t>& out);

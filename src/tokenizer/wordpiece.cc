@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "ltp/error.h"
+#include "tokenizer/added_tokens.h"
 #include "tokenizer/unicode.h"
 
 namespace ltp {
@@ -35,22 +36,25 @@ size_t utf8_length(const std::string& s) {
 }  // namespace
 
 WordPieceTokenizer::WordPieceTokenizer(const std::filesystem::path& vocab_file, BertNormalizerOptions options)
-    : options_(options),
-      vocab_(read_vocab(vocab_file)) {
-  const auto require = [&](const char* token) {
+    : WordPieceTokenizer(read_vocab(vocab_file), options, vocab_file.string()) {}
+
+WordPieceTokenizer::WordPieceTokenizer(std::unordered_map<std::string, int32_t> vocab, BertNormalizerOptions options,
+                                       const std::string& where, std::string unk_token)
+    : options_(options), vocab_(std::move(vocab)) {
+  const auto require = [&](const std::string& token) {
     const auto it = vocab_.find(token);
-    if (it == vocab_.end()) throw Error(vocab_file.string() + ": vocabulary lacks the special token " + token);
+    if (it == vocab_.end()) throw Error(where + ": vocabulary lacks the special token " + token);
     return it->second;
   };
-  unk_ = require("[UNK]");
+  unk_ = require(unk_token);
   special_ = SpecialTokens{require("[CLS]"), require("[SEP]"), false};
   for (const char* token : {"[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]"}) {
     const auto it = vocab_.find(token);
-    if (it == vocab_.end()) continue;
-    special_strings_.push_back(token);
-    special_ids_.push_back(it->second);
+    if (it != vocab_.end()) add_token(token, it->second);
   }
 }
+
+WordPieceTokenizer::~WordPieceTokenizer() = default;
 
 int32_t WordPieceTokenizer::token_id(const std::string& token) const {
   const auto it = vocab_.find(token);
@@ -94,24 +98,11 @@ void WordPieceTokenizer::add_word_pieces(const std::string& word, std::vector<in
 std::vector<int32_t> WordPieceTokenizer::tokenize(std::string_view text) const {
   unicode::decode(text);  // reject invalid UTF-8 before anything else
   std::vector<int32_t> ids;
-  // Special tokens written in the text are kept whole, before normalisation.
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    size_t match_at = std::string_view::npos, match = 0;
-    for (size_t s = 0; s < special_strings_.size(); ++s) {
-      const size_t at = text.find(special_strings_[s], pos);
-      if (at < match_at || (at == match_at && at != std::string_view::npos &&
-                            special_strings_[s].size() > special_strings_[match].size())) {
-        match_at = at;
-        match = s;
-      }
-    }
-    const std::string_view plain = text.substr(pos, match_at == std::string_view::npos ? text.size() - pos : match_at - pos);
-    for (const std::string& word : bert_pre_tokenize(plain, options_)) add_word_pieces(word, ids);
-    if (match_at == std::string_view::npos) break;
-    ids.push_back(special_ids_[match]);
-    pos = match_at + special_strings_[match].size();
-  }
+  added_->split(
+      text, [&](std::string_view plain) {
+        for (const std::string& word : bert_pre_tokenize(plain, options_)) add_word_pieces(word, ids);
+      },
+      [&](int32_t id) { ids.push_back(id); });
   return ids;
 }
 

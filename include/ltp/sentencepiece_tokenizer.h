@@ -1,0 +1,36 @@
+// ALBERT-style SentencePiece tokenization through libsentencepiece, with the
+// Hugging Face pre-processing in front: `` and '' become ", then (unless
+// keep_accents) NFKD and accent stripping, then lower-casing; [CLS] A [SEP] B [SEP].
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "ltp/tokenizer.h"
+
+namespace sentencepiece {
+class SentencePieceProcessor;
+}
+
+namespace ltp {
+
+struct SentencePieceOptions {
+  bool lowercase = true;
+  bool keep_accents = false;
+};
+
+class SentencePieceTokenizer : public Tokenizer {
+ public:
+  SentencePieceTokenizer(const std::filesystem::path& model_file, SentencePieceOptions options);
+  ~SentencePieceTokenizer() override;
+
+  std::vector<int32_t> tokenize(std::string_view text) const override;
+
+ private:
+  std::string preprocess(std::string_view text) const;
+
+  SentencePieceOptions options_;
+  std::unique_ptr<sentencepiece::SentencePieceProcessor> processor_;
+};
+
+}  // namespace ltp

@@ -1,0 +1,80 @@
+#include "ltp/sentencepiece_tokenizer.h"
+
+#include <sentencepiece_processor.h>
+#include <utf8proc.h>
+
+#include <cstdlib>
+
+#include "ltp/error.h"
+#include "tokenizer/added_tokens.h"
+#include "tokenizer/unicode.h"
+
+namespace ltp {
+
+namespace {
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) s.replace(pos, from.size(), to);
+}
+
+std::string nfkd(const std::string& s) {
+  utf8proc_uint8_t* out = utf8proc_NFKD(reinterpret_cast<const utf8proc_uint8_t*>(s.c_str()));
+  if (!out) throw Error("NFKD normalisation failed");
+  std::string result(reinterpret_cast<const char*>(out));
+  std::free(out);
+  return result;
+}
+
+}  // namespace
+
+SentencePieceTokenizer::SentencePieceTokenizer(const std::filesystem::path& model_file, SentencePieceOptions options)
+    : options_(options),
+      processor_(std::make_unique<sentencepiece::SentencePieceProcessor>()) {
+  const auto status = processor_->Load(model_file.string());
+  if (!status.ok()) throw Error(model_file.string() + ": not a SentencePiece model: " + status.ToString());
+  const auto require = [&](const char* piece) {
+    const int id = processor_->PieceToId(piece);
+    if (id == processor_->unk_id() && std::string(piece) != processor_->IdToPiece(id))
+      throw Error(model_file.string() + ": the model lacks the special piece " + piece);
+    return static_cast<int32_t>(id);
+  };
+  special_ = SpecialTokens{require("[CLS]"), require("[SEP]"), false};
+  for (const char* piece : {"[CLS]", "[SEP]", "<pad>", "<unk>", "[MASK]"}) {
+    const int id = processor_->PieceToId(piece);
+    if (processor_->IdToPiece(id) == piece) add_token(piece, id);
+  }
+}
+
+SentencePieceTokenizer::~SentencePieceTokenizer() = default;
+
+std::string SentencePieceTokenizer::preprocess(std::string_view text) const {
+  std::string s(text);
+  replace_all(s, "``", "\"");
+  replace_all(s, "''", "\"");
+  if (!options_.keep_accents || options_.lowercase) {
+    std::vector<char32_t> cps = unicode::decode(options_.keep_accents ? s : nfkd(s));
+    s.clear();
+    for (char32_t cp : cps) {
+      if (!options_.keep_accents && unicode::is_nonspacing_mark(cp)) continue;
+      unicode::append_utf8(options_.lowercase ? unicode::to_lower(cp) : cp, s);
+    }
+  }
+  return s;
+}
+
+std::vector<int32_t> SentencePieceTokenizer::tokenize(std::string_view text) const {
+  unicode::decode(text);  // reject invalid UTF-8 before anything else
+  std::vector<int32_t> ids;
+  added_->split(
+      text,
+      [&](std::string_view plain) {
+        std::vector<int> pieces;
+        const auto status = processor_->Encode(preprocess(plain), &pieces);
+        if (!status.ok()) throw Error("SentencePiece: " + status.ToString());
+        ids.insert(ids.end(), pieces.begin(), pieces.end());
+      },
+      [&](int32_t id) { ids.push_back(id); });
+  return ids;
+}
+
+}  // namespace ltp

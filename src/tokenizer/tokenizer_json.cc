@@ -1,0 +1,120 @@
+#include "tokenizer/tokenizer_json.h"
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "ltp/byte_level_bpe.h"
+#include "ltp/error.h"
+#include "ltp/wordpiece.h"
+
+namespace ltp {
+
+namespace {
+
+using nlohmann::json;
+
+std::string type_of(const json& section) {
+  return section.is_object() ? section.value("type", std::string("?")) : std::string("null");
+}
+
+std::unordered_map<std::string, int32_t> vocab_of(const json& model, const std::string& where) {
+  if (!model.contains("vocab") || !model["vocab"].is_object()) throw Error(where + ": model.vocab must be an object");
+  std::unordered_map<std::string, int32_t> vocab;
+  for (const auto& [token, id] : model["vocab"].items()) vocab.emplace(token, id.get<int32_t>());
+  return vocab;
+}
+
+// Hugging Face writes "a b" strings (older) or ["a", "b"] pairs (newer).
+ByteLevelBpeTokenizer::Merges merges_of(const json& model, const std::string& where) {
+  ByteLevelBpeTokenizer::Merges merges;
+  for (const auto& m : model.value("merges", json::array())) {
+    if (m.is_string()) {
+      const std::string s = m.get<std::string>();
+      const size_t space = s.find(' ');
+      if (space == std::string::npos) throw Error(where + ": merge \"" + s + "\" is not two symbols");
+      merges.emplace_back(s.substr(0, space), s.substr(space + 1));
+    } else if (m.is_array() && m.size() == 2) {
+      merges.emplace_back(m[0].get<std::string>(), m[1].get<std::string>());
+    } else {
+      throw Error(where + ": merge " + m.dump() + " is not two symbols");
+    }
+  }
+  return merges;
+}
+
+void unsupported(const std::string& where, const std::string& part, const json& value) {
+  throw Error(where + ": " + part + " " + value.dump().substr(0, 200) +
+              " is not supported (ltp reads BERT WordPiece and RoBERTa byte-level BPE tokenizer.json files)");
+}
+
+std::unique_ptr<Tokenizer> wordpiece(const json& j, const std::string& where) {
+  const json& model = j["model"];
+  if (model.value("continuing_subword_prefix", std::string("##")) != "##")
+    unsupported(where, "model.continuing_subword_prefix", model["continuing_subword_prefix"]);
+  if (model.value("max_input_chars_per_word", 100) != 100)
+    unsupported(where, "model.max_input_chars_per_word", model["max_input_chars_per_word"]);
+  BertNormalizerOptions options;
+  const json& norm = j["normalizer"];
+  if (type_of(norm) == "BertNormalizer") {
+    if (!norm.value("clean_text", true)) unsupported(where, "normalizer.clean_text", norm["clean_text"]);
+    options.lowercase = norm.value("lowercase", true);
+    if (norm.contains("strip_accents") && norm["strip_accents"].is_boolean())
+      options.strip_accents = norm["strip_accents"].get<bool>();
+    options.split_cjk = norm.value("handle_chinese_chars", true);
+  } else {
+    unsupported(where, "normalizer", norm);
+  }
+  if (type_of(j["pre_tokenizer"]) != "BertPreTokenizer") unsupported(where, "pre_tokenizer", j["pre_tokenizer"]);
+  const std::string post = type_of(j["post_processor"]);
+  if (post != "BertProcessing" && post != "TemplateProcessing") unsupported(where, "post_processor", j["post_processor"]);
+  return std::make_unique<WordPieceTokenizer>(vocab_of(model, where), options, where,
+                                              model.value("unk_token", std::string("[UNK]")));
+}
+
+std::unique_ptr<Tokenizer> byte_level_bpe(const json& j, const std::string& where) {
+  const json& model = j["model"];
+  for (const char* key : {"dropout", "continuing_subword_prefix", "end_of_word_suffix"})
+    if (model.contains(key) && !model[key].is_null() && model[key] != "") unsupported(where, std::string("model.") + key, model[key]);
+  if (model.value("byte_fallback", false)) unsupported(where, "model.byte_fallback", model["byte_fallback"]);
+  if (!j["normalizer"].is_null()) unsupported(where, "normalizer", j["normalizer"]);
+  const json& pre = j["pre_tokenizer"];
+  if (type_of(pre) != "ByteLevel" || !pre.value("use_regex", true)) unsupported(where, "pre_tokenizer", pre);
+  const std::string post = type_of(j["post_processor"]);
+  if (post != "RobertaProcessing" && post != "ByteLevel") unsupported(where, "post_processor", j["post_processor"]);
+  return std::make_unique<ByteLevelBpeTokenizer>(vocab_of(model, where), merges_of(model, where),
+                                                 pre.value("add_prefix_space", false), where);
+}
+
+}  // namespace
+
+std::unique_ptr<Tokenizer> tokenizer_from_json(const std::filesystem::path& file) {
+  const std::string where = file.string();
+  std::ifstream in(file);
+  if (!in) throw Error(where + ": cannot open");
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::exception& e) {
+    throw Error(where + ": not valid JSON: " + e.what());
+  }
+  if (!j.contains("model") || !j["model"].is_object()) throw Error(where + ": no \"model\" section");
+  const json& model = j["model"];
+  // Older files leave out model.type; WordPiece is the one with a subword prefix.
+  const std::string type = model.value("type", model.contains("merges") ? "BPE" : "WordPiece");
+  std::unique_ptr<Tokenizer> tokenizer;
+  if (type == "WordPiece") tokenizer = wordpiece(j, where);
+  else if (type == "BPE") tokenizer = byte_level_bpe(j, where);
+  else unsupported(where, "model.type", model["type"]);
+
+  // Added tokens beyond the standard specials are matched literally too; any
+  // option that changes how they match is refused.
+  for (const auto& t : j.value("added_tokens", json::array())) {
+    if (t.value("single_word", false) || t.value("rstrip", false)) unsupported(where, "added token", t);
+    if (!t.value("special", false) && t.value("normalized", false)) unsupported(where, "normalized added token", t);
+    tokenizer->add_token(t["content"].get<std::string>(), t["id"].get<int32_t>(), t.value("lstrip", false));
+  }
+  return tokenizer;
+}
+
+}  // namespace ltp
