@@ -30,11 +30,11 @@ GLUE = ROOT.parent / "shared" / "data" / "glue"
 
 # Per task: epochs of (dense, soft, hard) and the sparsity weight lambda.
 SCHEDULES = {
-    "SST-2": dict(dense=1.0, soft=0.3, hard=0.3, lam=0.2),
-    "CoLA": dict(dense=3.0, soft=1.0, hard=1.0, lam=0.2),
-    "MRPC": dict(dense=4.0, soft=2.0, hard=2.0, lam=0.2),
-    "RTE": dict(dense=5.0, soft=2.0, hard=2.0, lam=0.2),
-    "STS-B": dict(dense=4.0, soft=1.5, hard=1.5, lam=0.2),
+    "SST-2": dict(dense=1.0, soft=0.3, hard=0.3, lam=0.5),
+    "CoLA": dict(dense=3.0, soft=1.0, hard=1.0, lam=0.5),
+    "MRPC": dict(dense=4.0, soft=2.0, hard=2.0, lam=0.5),
+    "RTE": dict(dense=5.0, soft=2.0, hard=2.0, lam=0.5),
+    "STS-B": dict(dense=4.0, soft=1.5, hard=1.5, lam=0.5),
 }
 
 

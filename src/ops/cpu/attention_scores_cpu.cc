@@ -1,67 +1,115 @@
-// n tokens of one sequence, N heads, D head dim, H = N·D.
-// One task per (sequence, head): Kᵀ is copied to a contiguous [D × n] tile so the
-// q·k loop and the p·v loop both run along contiguous memory and vectorise.
+// One sequence at a time: n tokens, N heads, D head dim, H = N·D.
+// Both products are oneDNN batched matmuls (batch = heads) reading Q, K and V
+// in place from the packed QKV rows through strided views and writing the
+// context straight into its rows; softmax and the importance scores run in
+// between on the [N × n × n] probabilities.
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <mutex>
 #include <vector>
+
+#include <oneapi/dnnl/dnnl.hpp>
 
 #include "ops/attention_scores.h"
 #include "ops/cpu/cpu_kernel.h"
+#include "ops/cpu/linear_cpu.h"
 
 namespace ltp::ops {
 
 namespace {
 
-struct HeadTask {
-  const float* q;       // row 0 of this head's queries, stride 3H
-  const float* k;
-  const float* v;
-  float* ctx;           // stride H
-  float* head_scores;   // [n], this head's Σ_i P[i, j]
-  int64_t n;
-  int64_t qkv_stride;
-  int64_t ctx_stride;
-  int64_t d;
+using dnnl::memory;
+using dt = memory::data_type;
+
+// Distinct sequence lengths kept before the cache is emptied.
+constexpr size_t kMaxCachedLengths = 512;
+
+struct SequencePrimitives {
+  dnnl::matmul scores;   // S = Q·Kᵀ/√D    [N × n × n]
+  dnnl::matmul context;  // C = P·V        [N × n × D]
+  memory::desc q, k_t, s, v, c;
 };
 
-LTP_CPU_KERNEL void attend_one_head(const HeadTask& t, std::vector<float>& k_t, std::vector<float>& p) {
-  const int64_t n = t.n, d = t.d;
-  k_t.resize(static_cast<size_t>(d * n));
-  p.resize(static_cast<size_t>(n));
-  for (int64_t j = 0; j < n; ++j)
-    for (int64_t c = 0; c < d; ++c) k_t[static_cast<size_t>(c * n + j)] = t.k[j * t.qkv_stride + c];
-  const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-  if (t.head_scores) std::fill(t.head_scores, t.head_scores + n, 0.0f);
-
-  for (int64_t i = 0; i < n; ++i) {
-    const float* q = t.q + i * t.qkv_stride;
-    float* prob = p.data();
-    std::fill(prob, prob + n, 0.0f);
-    for (int64_t c = 0; c < d; ++c) {
-      const float qc = q[c];
-      const float* kc = k_t.data() + c * n;
-      for (int64_t j = 0; j < n; ++j) prob[j] += qc * kc[j];
-    }
-    float max_logit = -INFINITY;
-    for (int64_t j = 0; j < n; ++j) {
-      prob[j] *= scale;
-      max_logit = std::max(max_logit, prob[j]);
-    }
-    float sum = 0.0f;
-    for (int64_t j = 0; j < n; ++j) {
-      prob[j] = std::exp(prob[j] - max_logit);
-      sum += prob[j];
-    }
-    const float inv = 1.0f / sum;
-    float* out = t.ctx + i * t.ctx_stride;
-    std::fill(out, out + d, 0.0f);
-    for (int64_t j = 0; j < n; ++j) {
-      const float pj = prob[j] * inv;
-      if (t.head_scores) t.head_scores[j] += pj;
-      const float* vj = t.v + j * t.qkv_stride;
-      for (int64_t c = 0; c < d; ++c) out[c] += pj * vj[c];
-    }
+class AttentionPrimitives {
+ public:
+  SequencePrimitives get(int64_t n, int64_t heads, int64_t d) {
+    std::lock_guard lock(mutex_);
+    const auto key = std::make_tuple(n, heads, d);
+    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
+    if (cache_.size() >= kMaxCachedLengths) cache_.clear();
+    const int64_t h = heads * d;
+    SequencePrimitives p;
+    p.q = memory::desc({heads, n, d}, dt::f32, {d, 3 * h, 1});
+    p.k_t = memory::desc({heads, d, n}, dt::f32, {d, 1, 3 * h});
+    p.s = memory::desc({heads, n, n}, dt::f32, memory::format_tag::abc);
+    p.v = memory::desc({heads, n, d}, dt::f32, {d, 3 * h, 1});
+    p.c = memory::desc({heads, n, d}, dt::f32, {d, h, 1});
+    dnnl::primitive_attr scaled;
+    scaled.set_output_scales(0, {1.0f / std::sqrt(static_cast<float>(d))});
+    p.scores = dnnl::matmul({dnnl::matmul::desc(p.q, p.k_t, p.s), scaled, cpu_engine()});
+    p.context = dnnl::matmul({dnnl::matmul::desc(p.s, p.v, p.c), cpu_engine()});
+    return cache_.emplace(key, p).first->second;
   }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::tuple<int64_t, int64_t, int64_t>, SequencePrimitives> cache_;
+};
+
+AttentionPrimitives& primitives() {
+  static AttentionPrimitives p;
+  return p;
+}
+
+dnnl::stream& thread_stream() {
+  thread_local dnnl::stream stream(cpu_engine());
+  return stream;
+}
+
+// Softmax of one row of n logits in place; adds the probabilities to scores (if any).
+LTP_CPU_KERNEL void softmax_row(float* row, int64_t n, float* scores) {
+  float max_logit = -INFINITY;
+  for (int64_t j = 0; j < n; ++j) max_logit = std::max(max_logit, row[j]);
+  float sum = 0.0f;
+  for (int64_t j = 0; j < n; ++j) {
+    row[j] = std::exp(row[j] - max_logit);
+    sum += row[j];
+  }
+  const float inv = 1.0f / sum;
+  if (scores) {
+    for (int64_t j = 0; j < n; ++j) {
+      row[j] *= inv;
+      scores[j] += row[j];
+    }
+  } else {
+    for (int64_t j = 0; j < n; ++j) row[j] *= inv;
+  }
+}
+
+// head_scores: [N × n] for this sequence, or nullptr.
+void attend_sequence(const float* qkv, float* ctx, int64_t n, int64_t heads, int64_t d, float* head_scores,
+                     std::vector<float>& probs, bool parallel_rows) {
+  const SequencePrimitives p = primitives().get(n, heads, d);
+  probs.resize(static_cast<size_t>(heads * n * n));
+  auto& engine = cpu_engine();
+  auto& stream = thread_stream();
+  float* base = const_cast<float*>(qkv);
+  const int64_t h = heads * d;
+  memory q(p.q, engine, base), k_t(p.k_t, engine, base + h), v(p.v, engine, base + 2 * h);
+  memory s(p.s, engine, probs.data()), c(p.c, engine, ctx);
+  p.scores.execute(stream, {{DNNL_ARG_SRC, q}, {DNNL_ARG_WEIGHTS, k_t}, {DNNL_ARG_DST, s}});
+  stream.wait();
+  if (head_scores) std::fill(head_scores, head_scores + heads * n, 0.0f);
+  // Rows of one head share its score row, so a head is one unit of parallel work.
+#pragma omp parallel for schedule(static) if (parallel_rows)
+  for (int64_t hd = 0; hd < heads; ++hd)
+    for (int64_t i = 0; i < n; ++i)
+      softmax_row(probs.data() + (hd * n + i) * n, n, head_scores ? head_scores + hd * n : nullptr);
+  p.context.execute(stream, {{DNNL_ARG_SRC, s}, {DNNL_ARG_WEIGHTS, v}, {DNNL_ARG_DST, c}});
+  stream.wait();
 }
 
 }  // namespace
@@ -70,38 +118,35 @@ template <>
 void attention_impl<Device::CPU>(const AttentionArgs& a) {
   const int64_t hidden = a.num_heads * a.head_dim;
   const int64_t total = a.offsets[a.num_seqs];
-  // Per-head score rows, summed over heads afterwards in a fixed order so the
-  // result never depends on thread scheduling.
+  // Per-head score rows, laid out per sequence as [N × n], summed over heads
+  // afterwards in a fixed order so results never depend on thread scheduling.
   thread_local std::vector<float> head_scores;
   if (a.scores) head_scores.resize(static_cast<size_t>(a.num_heads * total));
   float* head_scores_data = head_scores.data();
-  const int64_t tasks = a.num_seqs * a.num_heads;
-
-#pragma omp parallel
-  {
-    std::vector<float> k_t, p;
-#pragma omp for schedule(dynamic, 1)
-    for (int64_t task = 0; task < tasks; ++task) {
-      const int64_t s = task / a.num_heads, h = task % a.num_heads;
-      const int64_t begin = a.offsets[s];
-      const float* base = a.qkv + begin * 3 * hidden + h * a.head_dim;
-      const HeadTask t{base,
-                       base + hidden,
-                       base + 2 * hidden,
-                       a.ctx + begin * hidden + h * a.head_dim,
-                       a.scores ? head_scores_data + h * total + begin : nullptr,
-                       a.offsets[s + 1] - begin,
-                       3 * hidden,
-                       hidden,
-                       a.head_dim};
-      attend_one_head(t, k_t, p);
+  const auto run = [&](int64_t s, std::vector<float>& probs, bool parallel_rows) {
+    const int64_t begin = a.offsets[s], n = a.offsets[s + 1] - begin;
+    attend_sequence(a.qkv + begin * 3 * hidden, a.ctx + begin * hidden, n, a.num_heads, a.head_dim,
+                    a.scores ? head_scores_data + a.num_heads * begin : nullptr, probs, parallel_rows);
+  };
+  if (a.num_seqs == 1) {  // oneDNN and the softmax loop spread one sequence over the threads
+    thread_local std::vector<float> probs;
+    run(0, probs, true);
+  } else {  // one sequence per thread; oneDNN runs single-threaded inside
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int64_t s = 0; s < a.num_seqs; ++s) {
+      thread_local std::vector<float> probs;  // kept between calls: no page faults per layer
+      run(s, probs, false);
     }
   }
   if (!a.scores) return;
-  for (int64_t j = 0; j < total; ++j) {
-    float sum = 0.0f;
-    for (int64_t h = 0; h < a.num_heads; ++h) sum += head_scores_data[h * total + j];
-    a.scores[j] = sum;
+  for (int64_t s = 0; s < a.num_seqs; ++s) {
+    const int64_t begin = a.offsets[s], n = a.offsets[s + 1] - begin;
+    const float* rows = head_scores_data + a.num_heads * begin;
+    for (int64_t j = 0; j < n; ++j) {
+      float sum = 0.0f;
+      for (int64_t hd = 0; hd < a.num_heads; ++hd) sum += rows[hd * n + j];
+      a.scores[begin + j] = sum;
+    }
   }
 }
 
