@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ltp/device.h"
+
 namespace ltp {
 
 enum class ModelFamily { Bert, Roberta };
@@ -38,6 +40,7 @@ struct ModelConfig {
   Pooling pooling = Pooling::Cls;     // for models without a head
   bool normalize_embeddings = false;
   PruningConfig pruning;
+  std::optional<Precision> precision;  // "ltp.precision": the default --precision
 
   int head_dim() const { return hidden_size / num_heads; }
   // RoBERTa counts positions from pad_token_id + 1.

@@ -8,9 +8,19 @@ namespace ltp {
 
 enum class Device { CPU, CUDA };
 
+// GEMM input precision. bf16: weights held in bf16, GEMM inputs rounded to bf16,
+// fp32 accumulation; everything else (LayerNorm, softmax, residuals, scores) fp32.
+enum class Precision { FP32, BF16 };
+
 // "cpu" or "cuda"; anything else throws ltp::Error.
 Device parse_device(const std::string& name);
 const char* device_name(Device device);
+// "fp32" or "bf16"; anything else throws ltp::Error.
+Precision parse_precision(const std::string& name);
+const char* precision_name(Precision precision);
+// Whether this CPU multiplies bf16 in hardware (AVX512-BF16 or AMX); without,
+// bf16 runs emulated: correct but slower than fp32.
+bool cpu_has_native_bf16();
 
 // Threads for GEMMs and kernels on the CPU (OpenMP); 0 keeps the default.
 void set_num_threads(int threads);

@@ -20,14 +20,18 @@ class Model {
  public:
   // Reads dir/config.json, dir/model.safetensors and the tokenizer files, if any.
   // Throws ltp::Error naming the file and tensor at fault.
-  static std::unique_ptr<Model> load(const std::filesystem::path& dir, Device device = Device::CPU);
+  // precision: empty = the config's "ltp.precision", else fp32.
+  static std::unique_ptr<Model> load(const std::filesystem::path& dir, Device device = Device::CPU,
+                                     std::optional<Precision> precision = std::nullopt);
   // A model of the given shape with random weights (shape-bound benchmarks).
-  static std::unique_ptr<Model> random(const ModelConfig& config, uint64_t seed, Device device = Device::CPU);
+  static std::unique_ptr<Model> random(const ModelConfig& config, uint64_t seed, Device device = Device::CPU,
+                                       Precision precision = Precision::FP32);
   ~Model();
 
   const ModelConfig& config() const { return config_; }
   const ModelWeights& weights() const { return *weights_; }
   Device device() const { return device_; }
+  Precision precision() const { return precision_; }
   const std::filesystem::path& dir() const { return dir_; }
   bool has_tokenizer() const { return tokenizer_ != nullptr; }
 
@@ -44,6 +48,7 @@ class Model {
   std::filesystem::path dir_;
   ModelConfig config_;
   Device device_ = Device::CPU;
+  Precision precision_ = Precision::FP32;
   std::unique_ptr<ModelWeights> weights_;
   std::unique_ptr<Tokenizer> tokenizer_;
 };

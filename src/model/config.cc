@@ -169,7 +169,16 @@ ModelConfig load_config(const fs::path& dir) {
     }
   }
 
-  if (j.contains("ltp")) c.pruning = parse_pruning(j["ltp"], c.num_layers, where);
+  if (j.contains("ltp")) {
+    c.pruning = parse_pruning(j["ltp"], c.num_layers, where);
+    if (j["ltp"].contains("precision")) {
+      try {
+        c.precision = parse_precision(j["ltp"]["precision"].get<std::string>());
+      } catch (const std::exception& e) {
+        throw Error(where + ": \"ltp.precision\": " + e.what());
+      }
+    }
+  }
   read_sentence_transformers_pooling(dir, c);
   return c;
 }

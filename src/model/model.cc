@@ -6,27 +6,29 @@
 
 namespace ltp {
 
-std::unique_ptr<Model> Model::load(const std::filesystem::path& dir, Device device) {
+std::unique_ptr<Model> Model::load(const std::filesystem::path& dir, Device device, std::optional<Precision> precision) {
   if (!std::filesystem::is_directory(dir)) throw Error(dir.string() + ": model folder not found");
   std::unique_ptr<Model> m(new Model());
   m->dir_ = dir;
   m->device_ = device;
   m->config_ = load_config(dir);
+  m->precision_ = precision.value_or(m->config_.precision.value_or(Precision::FP32));
   const auto weights_file = dir / "model.safetensors";
   if (!std::filesystem::exists(weights_file))
     throw Error(weights_file.string() + ": not found (convert .bin checkpoints with tools/convert)");
   const SafetensorsFile file(weights_file);
-  m->weights_ = std::make_unique<ModelWeights>(bind_weights(SafetensorsSource(file), m->config_, device));
+  m->weights_ = std::make_unique<ModelWeights>(bind_weights(SafetensorsSource(file), m->config_, device, m->precision_));
   m->tokenizer_ = load_tokenizer(dir);
   return m;
 }
 
-std::unique_ptr<Model> Model::random(const ModelConfig& config, uint64_t seed, Device device) {
+std::unique_ptr<Model> Model::random(const ModelConfig& config, uint64_t seed, Device device, Precision precision) {
   std::unique_ptr<Model> m(new Model());
   m->dir_ = "random";
   m->device_ = device;
+  m->precision_ = precision;
   m->config_ = config;
-  m->weights_ = std::make_unique<ModelWeights>(bind_weights(RandomSource(seed), config, device));
+  m->weights_ = std::make_unique<ModelWeights>(bind_weights(RandomSource(seed), config, device, precision));
   return m;
 }
 

@@ -13,8 +13,8 @@ namespace {
 
 class Binder {
  public:
-  Binder(const WeightSource& source, std::string prefix, Device device)
-      : source_(source), prefix_(std::move(prefix)), device_(device) {}
+  Binder(const WeightSource& source, std::string prefix, Device device, Precision precision)
+      : source_(source), prefix_(std::move(prefix)), device_(device), precision_(precision) {}
 
   // `name` under the encoder prefix ("bert.", "roberta." or none).
   Tensor encoder(const std::string& name, std::vector<int64_t> shape) const { return load(prefix_ + name, shape); }
@@ -26,7 +26,7 @@ class Binder {
   ops::Linear linear(const std::string& full_name, int64_t out, int64_t in) const {
     const Tensor weight = load(full_name + ".weight", {out, in});
     const Tensor bias = load(full_name + ".bias", {out});
-    return ops::Linear(weight, bias, device_);
+    return ops::Linear(weight, bias, device_, precision_);
   }
 
   LayerNormWeights norm(const std::string& name, int64_t width) const {
@@ -46,7 +46,7 @@ class Binder {
       std::copy(b.data(), b.data() + b.size(), bias.data() + part * hidden);
       ++part;
     }
-    return ops::Linear(weight, bias, device_);
+    return ops::Linear(weight, bias, device_, precision_);
   }
 
   const std::string& prefix() const { return prefix_; }
@@ -55,6 +55,7 @@ class Binder {
   const WeightSource& source_;
   std::string prefix_;
   Device device_;
+  Precision precision_;
 };
 
 std::string find_prefix(const WeightSource& source, const ModelConfig& config) {
@@ -92,8 +93,8 @@ Tensor RandomSource::load(const std::string& name, const std::vector<int64_t>& s
   return t;
 }
 
-ModelWeights bind_weights(const WeightSource& source, const ModelConfig& c, Device device) {
-  const Binder b(source, find_prefix(source, c), device);
+ModelWeights bind_weights(const WeightSource& source, const ModelConfig& c, Device device, Precision precision) {
+  const Binder b(source, find_prefix(source, c), device, precision);
   const int64_t h = c.hidden_size, i = c.intermediate_size;
   ModelWeights w;
   w.embeddings.word = b.encoder("embeddings.word_embeddings.weight", {c.vocab_size, h});

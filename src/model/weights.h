@@ -79,6 +79,6 @@ class RandomSource : public WeightSource {
   uint64_t seed_;
 };
 
-ModelWeights bind_weights(const WeightSource& source, const ModelConfig& config, Device device);
+ModelWeights bind_weights(const WeightSource& source, const ModelConfig& config, Device device, Precision precision);
 
 }  // namespace ltp

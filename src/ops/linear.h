@@ -22,7 +22,7 @@ class CpuLinear;
 
 class Linear {
  public:
-  Linear(const Tensor& weight, const Tensor& bias, Device device);
+  Linear(const Tensor& weight, const Tensor& bias, Device device, Precision precision = Precision::FP32);
   ~Linear();
   Linear(Linear&&) noexcept;
   Linear& operator=(Linear&&) noexcept;

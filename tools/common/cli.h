@@ -20,6 +20,7 @@ namespace ltp::cli {
 struct ModelOptions {
   std::filesystem::path model_dir;
   std::string device = "cpu";
+  std::string precision;  // empty: the model's default
   int threads = 0;
   int max_length = 0;  // 0: the model's own maximum
 };
@@ -41,8 +42,11 @@ void add_model_options(CLI::App& app, ModelOptions& options);
 void add_prune_options(CLI::App& app, PruneOptions& options);
 void add_pooling_options(CLI::App& app, PoolingOptions& options);
 
-// Loads the model after applying --threads and --device.
+// Loads the model after applying --threads, --device and --precision; says once
+// on stderr when bf16 has to be emulated.
 std::unique_ptr<Model> load_model(const ModelOptions& options);
+std::optional<Precision> requested_precision(const ModelOptions& options);
+void warn_if_emulated(Precision precision);
 // The model's maximum, or --max-length when it is valid for this model.
 int resolve_max_length(const ModelOptions& options, const ModelConfig& config);
 // The model's pruning configuration after the command-line overrides.

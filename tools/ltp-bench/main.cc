@@ -130,7 +130,10 @@ int main(int argc, char** argv) {
     std::unique_ptr<ltp::Model> model;
     if (!random_model.empty()) {
       ltp::set_num_threads(model_options.threads);
-      model = ltp::Model::random(ltp::bench::preset_config(random_model), 1, ltp::parse_device(model_options.device));
+      const auto precision = ltp::cli::requested_precision(model_options).value_or(ltp::Precision::FP32);
+      model = ltp::Model::random(ltp::bench::preset_config(random_model), 1, ltp::parse_device(model_options.device),
+                                 precision);
+      ltp::cli::warn_if_emulated(precision);
     } else {
       model = ltp::cli::load_model(model_options);
     }
@@ -144,7 +147,8 @@ int main(int argc, char** argv) {
     const std::string model_name = random_model.empty() ? model->dir().filename().string() : random_model + " (random)";
     std::cout << "ltp-bench " << model_name << " | commit " << LTP_GIT_COMMIT << " | device " << model_options.device
               << " (oneDNN ISA " << isa_name(dnnl::get_effective_cpu_isa()) << ") | threads " << omp_get_max_threads() << " | pruning "
-              << ltp::prune_mode_name(pruned_options.pruning.mode) << "\n\n";
+              << ltp::prune_mode_name(pruned_options.pruning.mode) << " | precision " << ltp::precision_name(model->precision())
+              << "\n\n";
 
     json records = json::array();
     std::vector<std::pair<std::string, std::vector<ltp::Encoding>>> input_sets;
@@ -218,6 +222,7 @@ int main(int argc, char** argv) {
       std::ofstream out(json_path);
       if (!out) throw ltp::Error(json_path + ": cannot write");
       json doc = {{"model", model_name}, {"commit", LTP_GIT_COMMIT}, {"device", model_options.device},
+                  {"precision", ltp::precision_name(model->precision())},
                   {"threads", omp_get_max_threads()}, {"repeat", repeat}, {"records", records}};
       out << doc.dump(2) << "\n";
     }

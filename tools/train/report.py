@@ -1,0 +1,76 @@
+"""Evaluates trained models with the C++ ltp-eval and writes the results table.
+
+    python tools/train/report.py --runs RUNS_DIR [--ltp-eval build/tools/ltp-eval] [--out docs/results.md]
+
+For each task with RUNS_DIR/<task>/model-dense and model-ltp: the dense metric,
+the LTP metric, its FLOPs reduction and tokens kept per layer, and top-k
+pruning (the paper's baseline, on the dense model) at the same FLOPs,
+interpolated between the two nearest points of a keep-rate sweep. Every number
+comes from ltp-eval's JSON; the commands are printed with the table."""
+import argparse
+import json
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GLUE = ROOT.parent / "shared" / "data" / "glue"
+TASKS = {"SST-2": "sst2", "MRPC": "MRPC", "CoLA": "CoLA", "STS-B": "STS-B", "RTE": "RTE"}
+KEEP_RATES = [0.01, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+
+
+def run_eval(ltp_eval, model, task, extra, json_path):
+    cmd = [str(ltp_eval), "-m", str(model), "--data", str(GLUE / task), "--json", str(json_path)] + extra
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return json.loads(Path(json_path).read_text()), " ".join(["ltp-eval", "-m", str(model), "--data",
+                                                              f"../shared/data/glue/{task}"] + extra)
+
+
+def interpolate(points, flops):
+    """Metric at relative FLOPs `flops` from (relative_flops, metric) points."""
+    points = sorted(points)
+    for (f0, m0), (f1, m1) in zip(points, points[1:]):
+        if f0 <= flops <= f1:
+            return m0 + (m1 - m0) * (flops - f0) / (f1 - f0) if f1 > f0 else m0
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=Path, required=True)
+    ap.add_argument("--ltp-eval", type=Path, default=ROOT / "build" / "tools" / "ltp-eval")
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/ltp-report"))
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    rows, commands = [], []
+    for task, folder in TASKS.items():
+        run = args.runs / folder
+        if not (run / "model-ltp").exists():
+            print(f"{task}: no model-ltp in {run}, skipped")
+            continue
+        dense, c1 = run_eval(args.ltp_eval, run / "model-dense", task, [], args.work / f"{task}-dense.json")
+        ltp, c2 = run_eval(args.ltp_eval, run / "model-ltp", task, [], args.work / f"{task}-ltp.json")
+        sweep, c3 = run_eval(args.ltp_eval, run / "model-dense", task,
+                             ["--sweep", "keep-rate=" + ",".join(map(str, KEEP_RATES)),
+                              "--sweep-out", str(args.work / f"{task}-topk")], args.work / f"{task}-topk.json")
+        commands += [c1, c2, c3]
+        metric = next(iter(dense["metrics"]))
+        ltp_rel = 1 / ltp["flops"]["reduction"]
+        topk_points = [(1 / p["flops"]["reduction"], p["metrics"][metric]) for p in sweep]
+        topk = interpolate(topk_points, ltp_rel)
+        kept = ltp["tokens_kept_per_layer"]
+        length = dense["tokens_kept_per_layer"][0]
+        rows.append(f"| {task} | {metric} | {100 * dense['metrics'][metric]:.2f} | {100 * ltp['metrics'][metric]:.2f} | "
+                    f"{100 * (ltp['metrics'][metric] - dense['metrics'][metric]):+.2f} | {ltp['flops']['reduction']:.2f}x | "
+                    f"{' '.join(f'{k / length:.2f}' for k in kept)} | "
+                    f"{'n/a (top-k cannot reach these FLOPs)' if topk is None else f'{100 * topk:.2f}'} |")
+    table = ("| task | metric | dense | LTP | change | FLOPs reduction | tokens kept per layer (share of input) | "
+             "top-k at LTP's FLOPs |\n|---|---|---|---|---|---|---|---|\n" + "\n".join(rows))
+    print(table)
+    print("\nCommands:\n" + "\n".join("    " + c for c in commands))
+    if args.out:
+        args.out.write_text(table + "\n")
+
+
+if __name__ == "__main__":
+    main()
