@@ -74,6 +74,18 @@ TEST_CASE("config: a missing or malformed required field is named") {
             .find("not a multiple of num_attention_heads") != std::string::npos);
 }
 
+TEST_CASE("config: a classifier without id2label or num_labels has two labels, as in Hugging Face") {
+  test::TempDir dir;
+  test::copy_model("tiny-bert", dir.path());
+  auto config = json::parse(test::read_file(dir.path() / "config.json"));
+  config.erase("id2label");
+  config.erase("label2id");
+  test::write_file(dir.path() / "config.json", config.dump());
+  const ModelConfig c = load_config(dir.path());
+  CHECK(c.num_labels == 2);
+  CHECK(c.labels == std::vector<std::string>{"LABEL_0", "LABEL_1"});
+}
+
 TEST_CASE("config: a tensor shape that disagrees with config.json is named with both shapes") {
   const std::string e = load_error_after("tiny-roberta", [](json& c) { c["intermediate_size"] = 80; });
   CHECK(e.find("tensor roberta.encoder.layer.0.intermediate.dense.weight has shape [64,32], config.json expects "

@@ -160,9 +160,10 @@ ModelConfig load_config(const fs::path& dir) {
         c.labels[id] = value.get<std::string>();
       }
     }
-    c.num_labels = optional_int(j, "num_labels", static_cast<int>(c.labels.size()), where);
+    // Hugging Face leaves both out for its default of two labels.
+    c.num_labels = optional_int(j, "num_labels", c.labels.empty() ? 2 : static_cast<int>(c.labels.size()), where);
     if (j.value("problem_type", std::string()) == "regression") c.num_labels = 1;
-    if (c.num_labels < 1) throw Error(where + ": a classifier needs id2label or num_labels");
+    if (c.num_labels < 1) throw Error(where + ": num_labels must be at least 1");
     if (c.labels.size() != static_cast<size_t>(c.num_labels)) {
       c.labels.clear();
       for (int i = 0; i < c.num_labels; ++i) c.labels.push_back("LABEL_" + std::to_string(i));
