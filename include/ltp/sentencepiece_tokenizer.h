@@ -1,6 +1,7 @@
-// ALBERT-style SentencePiece tokenization through libsentencepiece, with the
-// Hugging Face pre-processing in front: `` and '' become ", then (unless
-// keep_accents) NFKD and accent stripping, then lower-casing; [CLS] A [SEP] B [SEP].
+// ALBERT-style SentencePiece tokenization through libsentencepiece, with
+// Hugging Face's pre-processing in front: user-defined symbols cut out first,
+// `` and '' become ", then (unless keep_accents) NFKD and accent stripping,
+// Unicode spaces, lower-casing; [CLS] A [SEP] B [SEP].
 #pragma once
 
 #include <filesystem>

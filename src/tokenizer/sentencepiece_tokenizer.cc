@@ -43,6 +43,14 @@ SentencePieceTokenizer::SentencePieceTokenizer(const std::filesystem::path& mode
     const int id = processor_->PieceToId(piece);
     if (processor_->IdToPiece(id) == piece) add_token(piece, id);
   }
+  // User-defined symbols (ALBERT: ( ) " - . – £ €) are added tokens in Hugging Face:
+  // cut out of the raw text first, so the text after one starts a new word with
+  // its own ▁. SentencePiece stores them with score 0; trained pieces have
+  // log-probabilities below 0.
+  for (int id = 0; id < processor_->GetPieceSize(); ++id)
+    if (!processor_->IsControl(id) && !processor_->IsUnknown(id) && !processor_->IsUnused(id) &&
+        !processor_->IsByte(id) && processor_->GetScore(id) == 0.0f)
+      add_token(processor_->IdToPiece(id), id);
 }
 
 SentencePieceTokenizer::~SentencePieceTokenizer() = default;
@@ -51,13 +59,14 @@ std::string SentencePieceTokenizer::preprocess(std::string_view text) const {
   std::string s(text);
   replace_all(s, "``", "\"");
   replace_all(s, "''", "\"");
-  if (!options_.keep_accents || options_.lowercase) {
-    std::vector<char32_t> cps = unicode::decode(options_.keep_accents ? s : nfkd(s));
-    s.clear();
-    for (char32_t cp : cps) {
-      if (!options_.keep_accents && unicode::is_nonspacing_mark(cp)) continue;
-      unicode::append_utf8(options_.lowercase ? unicode::to_lower(cp) : cp, s);
-    }
+  const std::vector<char32_t> cps = unicode::decode(options_.keep_accents ? s : nfkd(s));
+  s.clear();
+  for (char32_t cp : cps) {
+    if (!options_.keep_accents && unicode::is_nonspacing_mark(cp)) continue;
+    // Hugging Face splits words on every Unicode space (U+0085, U+2028, ...);
+    // SentencePiece's own normaliser only knows some of them.
+    if (unicode::is_pattern_space(cp)) cp = ' ';
+    unicode::append_utf8(options_.lowercase ? unicode::to_lower(cp) : cp, s);
   }
   return s;
 }

@@ -33,14 +33,14 @@ def tokenizers():
 
 def record(tok, text, pair, max_length=None):
     kwargs = {"truncation": "longest_first", "max_length": max_length} if max_length else {}
-    enc = tok(text, pair, **kwargs)
+    enc = tok(text, pair, return_token_type_ids=True, **kwargs)
     r = {"text": text}
     if pair is not None:
         r["pair"] = pair
     if max_length:
         r["max_length"] = max_length
     r["ids"] = enc["input_ids"]
-    r["type_ids"] = enc["token_type_ids"] if "token_type_ids" in enc else [0] * len(enc["input_ids"])
+    r["type_ids"] = enc["token_type_ids"]
     return r
 
 
