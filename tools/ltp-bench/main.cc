@@ -93,6 +93,37 @@ std::string spread_text(const ltp::bench::Spread& s, int digits) {
   return fixed(s.median, digits) + " ±" + fixed(pct / 2, 1) + "%";
 }
 
+// Tokenization alone, one thread: inputs/s and tokens/s over `repeat` passes.
+void run_tokenizer_benchmark(const std::filesystem::path& dir, const std::vector<TextInput>& texts, int warmup, int repeat,
+                             const std::string& json_path) {
+  const auto tokenizer = ltp::load_tokenizer(dir);
+  if (!tokenizer) throw ltp::Error(dir.string() + " has no tokenizer files");
+  int64_t tokens = 0;
+  std::vector<double> seconds;
+  for (int pass = 0; pass < warmup + repeat; ++pass) {
+    tokens = 0;
+    const auto start = std::chrono::steady_clock::now();
+    for (const auto& t : texts)
+      tokens += static_cast<int64_t>(
+          tokenizer->encode(t.text, t.pair ? std::optional<std::string_view>(*t.pair) : std::nullopt, 1 << 20).ids.size());
+    if (pass >= warmup) seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  const auto s = ltp::bench::spread_of(seconds);
+  const double n = static_cast<double>(texts.size());
+  std::cout << "| tokenizer | inputs | tokens | inputs/s | tokens/s | spread |\n|---|---|---|---|---|---|\n| "
+            << dir.filename().string() << " | " << texts.size() << " | " << tokens << " | " << fixed(n / s.median, 0)
+            << " | " << fixed(static_cast<double>(tokens) / s.median, 0) << " | ±"
+            << fixed(50.0 * (s.max - s.min) / s.median, 1) << "% |\n";
+  if (!json_path.empty()) {
+    std::ofstream out(json_path);
+    if (!out) throw ltp::Error(json_path + ": cannot write");
+    out << json{{"tokenizer", dir.filename().string()}, {"inputs", texts.size()}, {"tokens", tokens},
+                {"inputs_per_s", n / s.median}, {"tokens_per_s", static_cast<double>(tokens) / s.median}}
+               .dump(2)
+        << "\n";
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -119,10 +150,20 @@ int main(int argc, char** argv) {
   app.add_option("--repeat", repeat, "Timed passes per mode")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--warmup", warmup, "Untimed passes per mode first")->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--json", json_path, "Write one record per grid point and mode");
+  bool tokenizer_only = false;
+  app.add_flag("--tokenizer-only", tokenizer_only,
+               "Time only the tokenizer of -m (a folder with tokenizer files is enough) on --data, one thread");
   ltp::cli::add_model_options(app, model_options);
   ltp::cli::add_prune_options(app, prune_options);
 
   return ltp::cli::run_program(app, argc, argv, [&] {
+    if (tokenizer_only) {
+      if (data.empty()) throw ltp::cli::UsageError("--tokenizer-only needs --data");
+      auto texts = read_texts(data);
+      if (limit && limit < texts.size()) texts.resize(limit);
+      run_tokenizer_benchmark(model_options.model_dir, texts, warmup, repeat, json_path);
+      return;
+    }
     if (data.empty() == lengths.empty())
       throw ltp::cli::UsageError("give either --data (real inputs) or --length (synthetic inputs)");
     for (int b : batch_sizes)
