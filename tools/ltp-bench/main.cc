@@ -16,6 +16,7 @@
 #include "common/input_reader.h"
 #include "ltp-eval/glue_tasks.h"
 #include "ltp/error.h"
+#include "ltp/gemm_limit.h"
 #include "measure.h"
 #include "presets.h"
 
@@ -150,7 +151,9 @@ int main(int argc, char** argv) {
   app.add_option("--repeat", repeat, "Timed passes per mode")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--warmup", warmup, "Untimed passes per mode first")->check(CLI::NonNegativeNumber)->capture_default_str();
   app.add_option("--json", json_path, "Write one record per grid point and mode");
-  bool tokenizer_only = false;
+  bool tokenizer_only = false, gemm_limit = false;
+  app.add_flag("--gemm-limit", gemm_limit,
+               "Also time the model's GEMMs alone at each point's token count and report the share of that limit reached");
   app.add_flag("--tokenizer-only", tokenizer_only,
                "Time only the tokenizer of -m (a folder with tokenizer files is enough) on --data, one thread");
   ltp::cli::add_model_options(app, model_options);
@@ -213,7 +216,8 @@ int main(int argc, char** argv) {
     }
 
     std::cout << "| mode | batch | length | seq/s | tokens/s | p50 ms | p90 ms | p99 ms | GFLOP/seq | dense GFLOP/seq | "
-                 "GFLOP/s | speedup | tokens kept per layer (share) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+                 "GFLOP/s | speedup | of GEMM limit | tokens kept per layer (share) |\n"
+                 "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const int batch : batch_sizes) {
       std::vector<std::pair<std::string, std::vector<ltp::Encoding>>> sets;
       if (!data.empty()) {
@@ -228,6 +232,14 @@ int main(int argc, char** argv) {
       }
       for (const auto& [length_label, inputs] : sets) {
         const auto results = ltp::bench::measure(modes, inputs, {batch, warmup, repeat});
+        // The GEMMs alone at the batch's dense token count (M), the ceiling for this point.
+        double limit = 0;
+        if (gemm_limit) {
+          int64_t batch_tokens = 0;
+          for (size_t k = 0; k < std::min(inputs.size(), static_cast<size_t>(batch)); ++k)
+            batch_tokens += static_cast<int64_t>(inputs[k].ids.size());
+          limit = ltp::measure_gemm_limit(c, batch_tokens, model->precision(), std::max(3, repeat));
+        }
         const double dense_rate = results[0].seq_per_s.median;
         double mean_length = 0;
         for (const auto& e : inputs) mean_length += static_cast<double>(e.ids.size());
@@ -242,7 +254,9 @@ int main(int argc, char** argv) {
                     << " | " << fixed(r.tokens_per_s.median, 0) << " | " << fixed(r.latency_p50_ms, 1) << " | "
                     << fixed(r.latency_p90_ms, 1) << " | " << fixed(r.latency_p99_ms, 1) << " | "
                     << fixed(r.flops_per_seq / 1e9, 3) << " | " << fixed(r.flops_dense_per_seq / 1e9, 3) << " | "
-                    << fixed(r.gflops_per_s, 1) << " | " << fixed(r.seq_per_s.median / dense_rate, 2) << "x | " << kept
+                    << fixed(r.gflops_per_s, 1) << " | " << fixed(r.seq_per_s.median / dense_rate, 2) << "x | "
+                    << (limit > 0 ? fixed(100.0 * r.gflops_per_s / limit, 0) + "% of " + fixed(limit, 0) : "-") << " | "
+                    << kept
                     << " |\n";
           records.push_back({{"mode", r.mode},
                              {"batch_size", batch},
@@ -254,6 +268,7 @@ int main(int argc, char** argv) {
                              {"latency_ms", {{"p50", r.latency_p50_ms}, {"p90", r.latency_p90_ms}, {"p99", r.latency_p99_ms}}},
                              {"flops_per_seq", {{"performed", r.flops_per_seq}, {"dense", r.flops_dense_per_seq}}},
                              {"gflops_per_s", r.gflops_per_s},
+                             {"gemm_limit_gflops_per_s", limit > 0 ? json(limit) : json(nullptr)},
                              {"tokens_kept_per_layer", r.tokens_kept_per_layer}});
         }
         std::cout.flush();
