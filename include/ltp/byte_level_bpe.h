@@ -27,7 +27,8 @@ class ByteLevelBpeTokenizer : public Tokenizer {
                         const std::string& where);
   ~ByteLevelBpeTokenizer() override;
 
-  std::vector<int32_t> tokenize(std::string_view text) const override;
+ protected:
+  void tokenize_plain(std::string_view text, std::vector<int32_t>& ids) const override;
 
  private:
   void add_word(const std::string& word, std::vector<int32_t>& out) const;

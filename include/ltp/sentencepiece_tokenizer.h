@@ -25,7 +25,8 @@ class SentencePieceTokenizer : public Tokenizer {
   SentencePieceTokenizer(const std::filesystem::path& model_file, SentencePieceOptions options);
   ~SentencePieceTokenizer() override;
 
-  std::vector<int32_t> tokenize(std::string_view text) const override;
+ protected:
+  void tokenize_plain(std::string_view text, std::vector<int32_t>& ids) const override;
 
  private:
   std::string preprocess(std::string_view text) const;

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <initializer_list>
 #include <vector>
 
 namespace ltp {
@@ -30,8 +32,9 @@ class Tokenizer {
   Tokenizer();
   virtual ~Tokenizer();
 
-  // Sub-word ids of `text` without special tokens. Throws ltp::Error on invalid UTF-8.
-  virtual std::vector<int32_t> tokenize(std::string_view text) const = 0;
+  // Sub-word ids of `text`; special tokens written in it (e.g. "[MASK]") are
+  // kept whole, no [CLS]/[SEP] added. Throws ltp::Error on invalid UTF-8.
+  std::vector<int32_t> tokenize(std::string_view text) const;
 
   // cls A sep [sep] (B sep), truncated "longest_first" to max_length tokens in
   // all, as Hugging Face tokenizers do it. Type ids are 0 for A, 1 for B.
@@ -44,7 +47,21 @@ class Tokenizer {
   void add_token(std::string content, int32_t id, bool lstrip = false);
 
  protected:
+  // Appends the ids of a stretch of text that holds no added token.
+  virtual void tokenize_plain(std::string_view text, std::vector<int32_t>& ids) const = 0;
+
+  // Sets [CLS]/[SEP] (or <s>/</s>) from `vocab`, throwing with `where` when
+  // absent, and registers those of `added` that `vocab` has as added tokens.
+  void use_special_tokens(const std::unordered_map<std::string, int32_t>& vocab, const std::string& where,
+                          const std::string& cls, const std::string& sep, bool double_sep,
+                          std::initializer_list<const char*> added);
+  // The id of `token` in `vocab`; throws ltp::Error naming `where` when absent.
+  static int32_t require_token(const std::unordered_map<std::string, int32_t>& vocab, const std::string& token,
+                               const std::string& where);
+
   SpecialTokens special_;  // set by each tokenizer from its vocabulary
+
+ private:
   std::unique_ptr<AddedTokens> added_;
 };
 

@@ -28,10 +28,12 @@ class WordPieceTokenizer : public Tokenizer {
                      const std::string& where, std::string unk_token = "[UNK]");
   ~WordPieceTokenizer() override;
 
-  std::vector<int32_t> tokenize(std::string_view text) const override;
 
   int32_t token_id(const std::string& token) const;  // throws when absent
   size_t vocab_size() const { return vocab_.size(); }
+
+ protected:
+  void tokenize_plain(std::string_view text, std::vector<int32_t>& ids) const override;
 
  private:
   void add_word_pieces(const std::string& word, std::vector<int32_t>& out) const;

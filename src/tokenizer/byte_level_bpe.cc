@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include "ltp/error.h"
-#include "tokenizer/added_tokens.h"
 #include "tokenizer/unicode.h"
 
 namespace ltp {
@@ -120,16 +119,7 @@ ByteLevelBpeTokenizer::ByteLevelBpeTokenizer(std::unordered_map<std::string, int
     const bool visible = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
     unicode::append_utf8(static_cast<char32_t>(visible ? b : 256 + next++), byte_symbol_[b]);
   }
-  const auto require = [&](const char* token) {
-    const auto it = vocab_.find(token);
-    if (it == vocab_.end()) throw Error(where + ": vocabulary lacks the special token " + token);
-    return it->second;
-  };
-  special_ = SpecialTokens{require("<s>"), require("</s>"), true};
-  for (const char* token : {"<s>", "</s>", "<pad>", "<unk>", "<mask>"}) {
-    const auto it = vocab_.find(token);
-    if (it != vocab_.end()) add_token(token, it->second);
-  }
+  use_special_tokens(vocab_, where, "<s>", "</s>", true, {"<s>", "</s>", "<pad>", "<unk>", "<mask>"});
 }
 
 ByteLevelBpeTokenizer::~ByteLevelBpeTokenizer() = default;
@@ -181,19 +171,11 @@ void ByteLevelBpeTokenizer::add_word(const std::string& word, std::vector<int32_
   cache_.emplace(word, std::move(ids));
 }
 
-std::vector<int32_t> ByteLevelBpeTokenizer::tokenize(std::string_view text) const {
-  unicode::decode(text);  // reject invalid UTF-8 before anything else
-  std::vector<int32_t> ids;
-  added_->split(
-      text,
-      [&](std::string_view plain) {
-        if (plain.empty()) return;
-        std::string piece(plain);
-        if (add_prefix_space_ && piece.front() != ' ') piece.insert(piece.begin(), ' ');
-        for (const std::string& word : gpt2_pre_tokenize(piece)) add_word(word, ids);
-      },
-      [&](int32_t id) { ids.push_back(id); });
-  return ids;
+void ByteLevelBpeTokenizer::tokenize_plain(std::string_view text, std::vector<int32_t>& ids) const {
+  if (text.empty()) return;
+  std::string piece(text);
+  if (add_prefix_space_ && piece.front() != ' ') piece.insert(piece.begin(), ' ');
+  for (const std::string& word : gpt2_pre_tokenize(piece)) add_word(word, ids);
 }
 
 }  // namespace ltp

@@ -6,7 +6,6 @@
 #include <cstdlib>
 
 #include "ltp/error.h"
-#include "tokenizer/added_tokens.h"
 #include "tokenizer/unicode.h"
 
 namespace ltp {
@@ -71,19 +70,11 @@ std::string SentencePieceTokenizer::preprocess(std::string_view text) const {
   return s;
 }
 
-std::vector<int32_t> SentencePieceTokenizer::tokenize(std::string_view text) const {
-  unicode::decode(text);  // reject invalid UTF-8 before anything else
-  std::vector<int32_t> ids;
-  added_->split(
-      text,
-      [&](std::string_view plain) {
-        std::vector<int> pieces;
-        const auto status = processor_->Encode(preprocess(plain), &pieces);
-        if (!status.ok()) throw Error("SentencePiece: " + status.ToString());
-        ids.insert(ids.end(), pieces.begin(), pieces.end());
-      },
-      [&](int32_t id) { ids.push_back(id); });
-  return ids;
+void SentencePieceTokenizer::tokenize_plain(std::string_view text, std::vector<int32_t>& ids) const {
+  std::vector<int> pieces;
+  const auto status = processor_->Encode(preprocess(text), &pieces);
+  if (!status.ok()) throw Error("SentencePiece: " + status.ToString());
+  ids.insert(ids.end(), pieces.begin(), pieces.end());
 }
 
 }  // namespace ltp

@@ -10,6 +10,7 @@
 #include "ltp/sentencepiece_tokenizer.h"
 #include "tokenizer/added_tokens.h"
 #include "tokenizer/tokenizer_json.h"
+#include "tokenizer/unicode.h"
 #include "ltp/wordpiece.h"
 
 namespace ltp {
@@ -19,6 +20,29 @@ Tokenizer::~Tokenizer() = default;
 
 void Tokenizer::add_token(std::string content, int32_t id, bool lstrip) {
   added_->add(std::move(content), id, lstrip);
+}
+
+std::vector<int32_t> Tokenizer::tokenize(std::string_view text) const {
+  unicode::decode(text);  // reject invalid UTF-8 before anything else
+  std::vector<int32_t> ids;
+  added_->split(
+      text, [&](std::string_view plain) { tokenize_plain(plain, ids); }, [&](int32_t id) { ids.push_back(id); });
+  return ids;
+}
+
+int32_t Tokenizer::require_token(const std::unordered_map<std::string, int32_t>& vocab, const std::string& token,
+                                 const std::string& where) {
+  const auto it = vocab.find(token);
+  if (it == vocab.end()) throw Error(where + ": vocabulary lacks the special token " + token);
+  return it->second;
+}
+
+void Tokenizer::use_special_tokens(const std::unordered_map<std::string, int32_t>& vocab, const std::string& where,
+                                   const std::string& cls, const std::string& sep, bool double_sep,
+                                   std::initializer_list<const char*> added) {
+  special_ = SpecialTokens{require_token(vocab, cls, where), require_token(vocab, sep, where), double_sep};
+  for (const char* token : added)
+    if (const auto it = vocab.find(token); it != vocab.end()) add_token(token, it->second);
 }
 
 std::pair<size_t, size_t> longest_first_lengths(size_t first, size_t second, size_t budget) {

@@ -3,7 +3,6 @@
 #include <fstream>
 
 #include "ltp/error.h"
-#include "tokenizer/added_tokens.h"
 #include "tokenizer/unicode.h"
 
 namespace ltp {
@@ -41,17 +40,8 @@ WordPieceTokenizer::WordPieceTokenizer(const std::filesystem::path& vocab_file, 
 WordPieceTokenizer::WordPieceTokenizer(std::unordered_map<std::string, int32_t> vocab, BertNormalizerOptions options,
                                        const std::string& where, std::string unk_token)
     : options_(options), vocab_(std::move(vocab)) {
-  const auto require = [&](const std::string& token) {
-    const auto it = vocab_.find(token);
-    if (it == vocab_.end()) throw Error(where + ": vocabulary lacks the special token " + token);
-    return it->second;
-  };
-  unk_ = require(unk_token);
-  special_ = SpecialTokens{require("[CLS]"), require("[SEP]"), false};
-  for (const char* token : {"[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]"}) {
-    const auto it = vocab_.find(token);
-    if (it != vocab_.end()) add_token(token, it->second);
-  }
+  unk_ = require_token(vocab_, unk_token, where);
+  use_special_tokens(vocab_, where, "[CLS]", "[SEP]", false, {"[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]"});
 }
 
 WordPieceTokenizer::~WordPieceTokenizer() = default;
@@ -95,15 +85,8 @@ void WordPieceTokenizer::add_word_pieces(const std::string& word, std::vector<in
   }
 }
 
-std::vector<int32_t> WordPieceTokenizer::tokenize(std::string_view text) const {
-  unicode::decode(text);  // reject invalid UTF-8 before anything else
-  std::vector<int32_t> ids;
-  added_->split(
-      text, [&](std::string_view plain) {
-        for (const std::string& word : bert_pre_tokenize(plain, options_)) add_word_pieces(word, ids);
-      },
-      [&](int32_t id) { ids.push_back(id); });
-  return ids;
+void WordPieceTokenizer::tokenize_plain(std::string_view text, std::vector<int32_t>& ids) const {
+  for (const std::string& word : bert_pre_tokenize(text, options_)) add_word_pieces(word, ids);
 }
 
 }  // namespace ltp
