@@ -5,8 +5,9 @@
 For each task with RUNS_DIR/<task>/model-dense and model-ltp: the dense metric,
 the LTP metric, its FLOPs reduction and tokens kept per layer, and top-k
 pruning (the paper's baseline, on the dense model) at the same FLOPs,
-interpolated between the two nearest points of a keep-rate sweep. Every number
-comes from ltp-eval's JSON; the commands are printed with the table."""
+interpolated between the two nearest points of a keep-rate sweep; then the
+same models in bf16 against fp32, pruning off and on. Every number comes from
+ltp-eval's JSON; the commands are printed with the tables."""
 import argparse
 import json
 import subprocess
@@ -42,7 +43,7 @@ def main():
     ap.add_argument("--work", type=Path, default=Path("/tmp/ltp-report"))
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    rows, commands = [], []
+    rows, bf16_rows, commands = [], [], []
     for task, folder in TASKS.items():
         run = args.runs / folder
         if not (run / "model-ltp").exists():
@@ -53,7 +54,11 @@ def main():
         sweep, c3 = run_eval(args.ltp_eval, run / "model-dense", task,
                              ["--sweep", "keep-rate=" + ",".join(map(str, KEEP_RATES)),
                               "--sweep-out", str(args.work / f"{task}-topk")], args.work / f"{task}-topk.json")
-        commands += [c1, c2, c3]
+        dense16, c4 = run_eval(args.ltp_eval, run / "model-dense", task, ["--precision", "bf16"],
+                               args.work / f"{task}-dense-bf16.json")
+        ltp16, c5 = run_eval(args.ltp_eval, run / "model-ltp", task, ["--precision", "bf16"],
+                             args.work / f"{task}-ltp-bf16.json")
+        commands += [c1, c2, c3, c4, c5]
         metric = next(iter(dense["metrics"]))
         ltp_rel = 1 / ltp["flops"]["reduction"]
         topk_points = [(1 / p["flops"]["reduction"], p["metrics"][metric]) for p in sweep]
@@ -64,12 +69,20 @@ def main():
                     f"{100 * (ltp['metrics'][metric] - dense['metrics'][metric]):+.2f} | {ltp['flops']['reduction']:.2f}x | "
                     f"{' '.join(f'{k / length:.2f}' for k in kept)} | "
                     f"{'n/a (top-k cannot reach these FLOPs)' if topk is None else f'{100 * topk:.2f}'} |")
+        def kept_change(a, b):
+            return 100 * (sum(b["tokens_kept_per_layer"]) / sum(a["tokens_kept_per_layer"]) - 1)
+        bf16_rows.append(f"| {task} | {metric} | {100 * dense['metrics'][metric]:.2f} | {100 * dense16['metrics'][metric]:.2f} | "
+                         f"{100 * (dense16['metrics'][metric] - dense['metrics'][metric]):+.2f} | "
+                         f"{100 * ltp['metrics'][metric]:.2f} | {100 * ltp16['metrics'][metric]:.2f} | "
+                         f"{100 * (ltp16['metrics'][metric] - ltp['metrics'][metric]):+.2f} | {kept_change(ltp, ltp16):+.2f}% |")
+    bf16_table = ("| task | metric | dense fp32 | dense bf16 | change | LTP fp32 | LTP bf16 | change | "
+                  "tokens kept, bf16 vs fp32 |\n|---|---|---|---|---|---|---|---|---|\n" + "\n".join(bf16_rows))
     table = ("| task | metric | dense | LTP | change | FLOPs reduction | tokens kept per layer (share of input) | "
              "top-k at LTP's FLOPs |\n|---|---|---|---|---|---|---|---|\n" + "\n".join(rows))
-    print(table)
+    print(table + "\n\n" + bf16_table)
     print("\nCommands:\n" + "\n".join("    " + c for c in commands))
     if args.out:
-        args.out.write_text(table + "\n")
+        args.out.write_text(table + "\n\n" + bf16_table + "\n\nCommands:\n\n" + "\n".join("    " + c for c in commands) + "\n")
 
 
 if __name__ == "__main__":
