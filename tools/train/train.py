@@ -33,8 +33,8 @@ SCHEDULES = {
     "SST-2": dict(dense=1.0, soft=0.3, hard=0.3, lam=0.5),
     "CoLA": dict(dense=3.0, soft=1.0, hard=1.0, lam=0.5),
     "MRPC": dict(dense=4.0, soft=2.0, hard=2.0, lam=0.5),
-    "RTE": dict(dense=5.0, soft=2.0, hard=2.0, lam=0.5),
-    "STS-B": dict(dense=4.0, soft=1.5, hard=1.5, lam=0.5),
+    "RTE": dict(dense=3.0, soft=1.0, hard=1.0, lam=0.5),
+    "STS-B": dict(dense=3.0, soft=1.0, hard=1.0, lam=0.5),
 }
 
 
