@@ -13,8 +13,6 @@ Device parse_device(const std::string& name) {
   throw Error("unknown device '" + name + "': expected cpu or cuda");
 }
 
-const char* device_name(Device device) { return device == Device::CPU ? "cpu" : "cuda"; }
-
 Precision parse_precision(const std::string& name) {
   if (name == "fp32") return Precision::FP32;
   if (name == "bf16") return Precision::BF16;

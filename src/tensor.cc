@@ -28,16 +28,7 @@ Tensor::Tensor(std::vector<int64_t> shape) {
   if (size_ > 0) std::memset(storage_.get(), 0, static_cast<size_t>(size_) * sizeof(float));
 }
 
-Tensor Tensor::view(const float* data, std::vector<int64_t> shape) {
-  Tensor t;
-  t.size_ = element_count(shape);
-  t.shape_ = std::move(shape);
-  t.view_ = data;
-  return t;
-}
-
 void Tensor::resize(std::vector<int64_t> shape) {
-  if (view_) throw std::logic_error("cannot resize a tensor view");
   const int64_t n = element_count(shape);
   if (n > capacity_) {
     const size_t bytes = (static_cast<size_t>(n) * sizeof(float) + kAlignment - 1) / kAlignment * kAlignment;
@@ -48,11 +39,6 @@ void Tensor::resize(std::vector<int64_t> shape) {
   }
   shape_ = std::move(shape);
   size_ = n;
-}
-
-float* Tensor::data() {
-  if (view_) throw std::logic_error("tensor view is read-only");
-  return storage_.get();
 }
 
 std::string Tensor::shape_string() const { return shape_to_string(shape_); }

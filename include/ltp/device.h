@@ -14,7 +14,6 @@ enum class Precision { FP32, BF16 };
 
 // "cpu" or "cuda"; anything else throws ltp::Error.
 Device parse_device(const std::string& name);
-const char* device_name(Device device);
 // "fp32" or "bf16"; anything else throws ltp::Error.
 Precision parse_precision(const std::string& name);
 const char* precision_name(Precision precision);

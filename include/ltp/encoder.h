@@ -44,8 +44,6 @@ class Encoder {
   // One output per input, in order. Inputs must pass Model::validate.
   std::vector<SequenceOutput> run(std::span<const Encoding> batch);
 
-  const EncoderOptions& options() const { return options_; }
-
  private:
   struct Buffers;
   void embed(std::span<const Encoding> batch);

@@ -1,5 +1,4 @@
-// A row-major float32 tensor: owned 64-byte aligned storage, or a read-only view
-// of memory it does not own (e.g. an mmap'd safetensors file). Resizing within
+// A row-major float32 tensor in owned, 64-byte aligned storage. Resizing within
 // capacity never reallocates, so per-layer compaction does not allocate.
 #pragma once
 
@@ -16,17 +15,15 @@ namespace ltp {
 class Tensor {
  public:
   Tensor() = default;
-  // Owned, zero-filled.
+  // Zero-filled.
   explicit Tensor(std::vector<int64_t> shape);
-  // Read-only view of `data`, which must outlive the tensor.
-  static Tensor view(const float* data, std::vector<int64_t> shape);
 
   // Changes the shape; reallocates (without keeping contents) only when the new
-  // size exceeds the capacity. Only for owned tensors.
+  // size exceeds the capacity.
   void resize(std::vector<int64_t> shape);
 
-  float* data();
-  const float* data() const { return view_ ? view_ : storage_.get(); }
+  float* data() { return storage_.get(); }
+  const float* data() const { return storage_.get(); }
   float* row(int64_t r) { return data() + r * row_size(); }
   const float* row(int64_t r) const { return data() + r * row_size(); }
 
@@ -48,7 +45,6 @@ class Tensor {
   int64_t size_ = 0;
   std::unique_ptr<float[], AlignedFree> storage_;
   int64_t capacity_ = 0;
-  const float* view_ = nullptr;
 };
 
 std::string shape_to_string(const std::vector<int64_t>& shape);

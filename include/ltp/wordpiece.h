@@ -30,7 +30,6 @@ class WordPieceTokenizer : public Tokenizer {
 
 
   int32_t token_id(const std::string& token) const;  // throws when absent
-  size_t vocab_size() const { return vocab_.size(); }
 
  protected:
   void tokenize_plain(std::string_view text, std::vector<int32_t>& ids) const override;
