@@ -94,6 +94,25 @@ std::string spread_text(const ltp::bench::Spread& s, int digits) {
   return fixed(s.median, digits) + " ±" + fixed(pct / 2, 1) + "%";
 }
 
+struct Encoded {
+  std::vector<ltp::Encoding> inputs;
+  int64_t tokens = 0;
+  double seconds = 0;  // one thread
+};
+
+// Every text through `encode(text, pair)`, timed.
+template <typename Encode>
+Encoded encode_all(const std::vector<TextInput>& texts, Encode encode) {
+  Encoded e;
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto& t : texts) {
+    e.inputs.push_back(encode(t.text, t.pair ? std::optional<std::string_view>(*t.pair) : std::nullopt));
+    e.tokens += static_cast<int64_t>(e.inputs.back().ids.size());
+  }
+  e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return e;
+}
+
 // Tokenization alone, one thread: inputs/s and tokens/s over `repeat` passes.
 void run_tokenizer_benchmark(const std::filesystem::path& dir, const std::vector<TextInput>& texts, int warmup, int repeat,
                              const std::string& json_path) {
@@ -102,12 +121,11 @@ void run_tokenizer_benchmark(const std::filesystem::path& dir, const std::vector
   int64_t tokens = 0;
   std::vector<double> seconds;
   for (int pass = 0; pass < warmup + repeat; ++pass) {
-    tokens = 0;
-    const auto start = std::chrono::steady_clock::now();
-    for (const auto& t : texts)
-      tokens += static_cast<int64_t>(
-          tokenizer->encode(t.text, t.pair ? std::optional<std::string_view>(*t.pair) : std::nullopt, 1 << 20).ids.size());
-    if (pass >= warmup) seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    const Encoded e = encode_all(texts, [&](std::string_view text, std::optional<std::string_view> pair) {
+      return tokenizer->encode(text, pair, 1 << 20);
+    });
+    tokens = e.tokens;
+    if (pass >= warmup) seconds.push_back(e.seconds);
   }
   const auto s = ltp::bench::spread_of(seconds);
   const double n = static_cast<double>(texts.size());
@@ -195,42 +213,42 @@ int main(int argc, char** argv) {
               << "\n\n";
 
     json records = json::array();
-    std::vector<std::pair<std::string, std::vector<ltp::Encoding>>> input_sets;
+    Encoded data_inputs;  // with --data: encoded once, used at every batch size
+    std::string data_label;
     if (!data.empty()) {
       auto texts = read_texts(data);
       if (limit && limit < texts.size()) texts.resize(limit);
       const int max_length = ltp::cli::resolve_max_length(model_options, c);
-      std::vector<ltp::Encoding> encoded;
-      int64_t tokens = 0;
-      const auto start = std::chrono::steady_clock::now();
-      for (const auto& t : texts) {
-        encoded.push_back(model->encode(t.text, t.pair ? std::optional<std::string_view>(*t.pair) : std::nullopt, max_length));
-        tokens += static_cast<int64_t>(encoded.back().ids.size());
-      }
-      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      std::cout << "tokenization (one thread): " << texts.size() << " inputs, " << tokens << " tokens, "
-                << fixed(texts.size() / seconds, 0) << " inputs/s, " << fixed(tokens / seconds, 0) << " tokens/s\n\n";
-      records.push_back({{"mode", "tokenize"}, {"inputs", texts.size()}, {"tokens", tokens},
-                         {"inputs_per_s", texts.size() / seconds}, {"tokens_per_s", tokens / seconds}});
-      input_sets.emplace_back("data (mean " + fixed(static_cast<double>(tokens) / texts.size(), 1) + ")", std::move(encoded));
+      data_inputs = encode_all(texts, [&](std::string_view text, std::optional<std::string_view> pair) {
+        return model->encode(text, pair, max_length);
+      });
+      const double n = static_cast<double>(texts.size()), tokens = static_cast<double>(data_inputs.tokens),
+                   seconds = data_inputs.seconds;
+      std::cout << "tokenization (one thread): " << texts.size() << " inputs, " << data_inputs.tokens << " tokens, "
+                << fixed(n / seconds, 0) << " inputs/s, " << fixed(tokens / seconds, 0) << " tokens/s\n\n";
+      records.push_back({{"mode", "tokenize"}, {"inputs", texts.size()}, {"tokens", data_inputs.tokens},
+                         {"inputs_per_s", n / seconds}, {"tokens_per_s", tokens / seconds}});
+      data_label = "data (mean " + fixed(tokens / n, 1) + ")";
     }
 
     std::cout << "| mode | batch | length | seq/s | tokens/s | p50 ms | p90 ms | p99 ms | GFLOP/seq | dense GFLOP/seq | "
                  "GFLOP/s | speedup | of GEMM limit | tokens kept per layer (share) |\n"
                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const int batch : batch_sizes) {
-      std::vector<std::pair<std::string, std::vector<ltp::Encoding>>> sets;
-      if (!data.empty()) {
-        sets.emplace_back(input_sets[0].first, input_sets[0].second);
-      } else {
-        for (const int length : lengths) {
-          if (length <= 0 || length > c.max_tokens())
-            throw ltp::cli::UsageError("--length " + std::to_string(length) + " is outside 1.." + std::to_string(c.max_tokens()));
-          const size_t count = sequences ? sequences : std::max<size_t>(64, static_cast<size_t>(batch));
-          sets.emplace_back(std::to_string(length), synthetic_inputs(c, length, count, 7));
-        }
+      // Synthetic sets depend on the batch size (at least one full batch); --data is shared.
+      std::vector<std::pair<std::string, std::vector<ltp::Encoding>>> synthetic;
+      for (const int length : lengths) {
+        if (length <= 0 || length > c.max_tokens())
+          throw ltp::cli::UsageError("--length " + std::to_string(length) + " is outside 1.." + std::to_string(c.max_tokens()));
+        const size_t count = sequences ? sequences : std::max<size_t>(64, static_cast<size_t>(batch));
+        synthetic.emplace_back(std::to_string(length), synthetic_inputs(c, length, count, 7));
       }
-      for (const auto& [length_label, inputs] : sets) {
+      std::vector<std::pair<const std::string*, const std::vector<ltp::Encoding>*>> sets;
+      if (!data.empty()) sets.emplace_back(&data_label, &data_inputs.inputs);
+      for (const auto& [label, inputs] : synthetic) sets.emplace_back(&label, &inputs);
+      for (const auto& [label_ptr, inputs_ptr] : sets) {
+        const std::string& length_label = *label_ptr;
+        const std::vector<ltp::Encoding>& inputs = *inputs_ptr;
         const auto results = ltp::bench::measure(modes, inputs, {batch, warmup, repeat});
         // The GEMMs alone at the batch's dense token count (M), the ceiling for this point.
         double limit = 0;
