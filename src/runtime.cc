@@ -4,6 +4,10 @@
 
 #include "ltp/device.h"
 #include "ltp/error.h"
+#include "ops/dispatch.h"
+#ifdef LTP_WITH_CUDA
+#include "ops/cuda/cuda_context.h"
+#endif
 
 namespace ltp {
 
@@ -16,10 +20,33 @@ Device parse_device(const std::string& name) {
 Precision parse_precision(const std::string& name) {
   if (name == "fp32") return Precision::FP32;
   if (name == "bf16") return Precision::BF16;
-  throw Error("unknown precision '" + name + "': expected fp32 or bf16");
+  if (name == "fp16") return Precision::FP16;
+  throw Error("unknown precision '" + name + "': expected fp32, bf16 or fp16");
 }
 
-const char* precision_name(Precision precision) { return precision == Precision::FP32 ? "fp32" : "bf16"; }
+const char* precision_name(Precision precision) {
+  switch (precision) {
+    case Precision::FP32: return "fp32";
+    case Precision::BF16: return "bf16";
+    case Precision::FP16: return "fp16";
+  }
+  return "?";
+}
+
+std::string device_unavailable_reason(Device device) {
+  if (device == Device::CPU) return "";
+#ifdef LTP_WITH_CUDA
+  return ops::cuda_unavailable_reason();
+#else
+  return ops::kNoCudaBackend;
+#endif
+}
+
+void require_device(Device device, Precision precision) {
+  if (const std::string why = device_unavailable_reason(device); !why.empty()) throw Error("--device cuda: " + why);
+  if (device == Device::CPU && precision == Precision::FP16)
+    throw Error("fp16 runs on --device cuda only; on the CPU use --precision bf16");
+}
 
 bool cpu_has_native_bf16() {
   // oneDNN ISA values are cumulative bit sets: an ISA includes the bits of those below it.

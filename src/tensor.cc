@@ -1,15 +1,11 @@
 #include "ltp/tensor.h"
 
-#include <cstdlib>
-#include <cstring>
-#include <new>
-
 #include "ltp/error.h"
+#include "ops/memory.h"
 
 namespace ltp {
 
 namespace {
-constexpr size_t kAlignment = 64;
 
 int64_t element_count(const std::vector<int64_t>& shape) {
   int64_t n = 1;
@@ -19,22 +15,30 @@ int64_t element_count(const std::vector<int64_t>& shape) {
   }
   return n;
 }
+
+size_t bytes_of(int64_t n) { return static_cast<size_t>(n) * sizeof(float); }
+
 }  // namespace
 
-void Tensor::AlignedFree::operator()(float* p) const { std::free(p); }
+void TensorRelease::operator()(float* p) const { ops::release(device, p); }
 
-Tensor::Tensor(std::vector<int64_t> shape) {
+Tensor::Tensor(std::vector<int64_t> shape, Device device) : device_(device), storage_(nullptr, TensorRelease{device}) {
   resize(std::move(shape));
-  if (size_ > 0) std::memset(storage_.get(), 0, static_cast<size_t>(size_) * sizeof(float));
+  ops::fill_zero(device_, storage_.get(), bytes_of(size_));
+}
+
+Tensor Tensor::to(Device device) const {
+  Tensor t(shape_, device);
+  ops::copy(data(), device_, t.data(), device, bytes_of(size_));
+  return t;
 }
 
 void Tensor::resize(std::vector<int64_t> shape) {
   const int64_t n = element_count(shape);
   if (n > capacity_) {
-    const size_t bytes = (static_cast<size_t>(n) * sizeof(float) + kAlignment - 1) / kAlignment * kAlignment;
-    auto* p = static_cast<float*>(std::aligned_alloc(kAlignment, bytes));
-    if (!p) throw std::bad_alloc();
-    storage_.reset(p);
+    storage_.reset();  // free first: the peak stays at one buffer
+    capacity_ = 0;
+    storage_.reset(static_cast<float*>(ops::allocate(device_, bytes_of(n))));
     capacity_ = n;
   }
   shape_ = std::move(shape);

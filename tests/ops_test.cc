@@ -105,7 +105,7 @@ TEST_CASE("ops: attention over a ragged packed batch, with importance scores") {
   const auto qkv = random_values(static_cast<size_t>(total * 3 * hidden), 8, 1.5f);
   auto ctx = poisoned(static_cast<size_t>(total * hidden));
   auto scores = poisoned(static_cast<size_t>(total));
-  ops::attention(Device::CPU, {qkv.data(), offsets.data(), 3, heads, d, ctx.data(), scores.data()});
+  ops::attention(Device::CPU, {qkv.data(), offsets.data(), 3, total, 17, heads, d, ctx.data(), scores.data()});
   check_guard(ctx);
   check_guard(scores);
 
@@ -140,16 +140,29 @@ TEST_CASE("ops: attention over a ragged packed batch, with importance scores") {
   CHECK(scores[0] == doctest::Approx(3.0));
 }
 
-TEST_CASE("ops: compact_rows keeps the listed rows in order, in place") {
-  std::vector<float> rows = {0, 0, 1, 1, 2, 2, 3, 3, 4, 4};
+TEST_CASE("ops: gather_rows copies the listed rows in order") {
+  const std::vector<float> rows = {0, 0, 1, 1, 2, 2, 3, 3, 4, 4};
   const std::vector<int64_t> keep = {0, 2, 3};
-  ops::compact_rows(Device::CPU, rows.data(), 2, keep.data(), 3);
-  CHECK(std::vector<float>(rows.begin(), rows.begin() + 6) == std::vector<float>{0, 0, 2, 2, 3, 3});
+  auto out = poisoned(6);
+  ops::gather_rows(Device::CPU, {rows.data(), keep.data(), 3, 2, out.data()});
+  check_guard(out);
+  CHECK(std::vector<float>(out.begin(), out.begin() + 6) == std::vector<float>{0, 0, 2, 2, 3, 3});
 }
 
-TEST_CASE("ops: the CUDA device fails clearly in a CPU-only build") {
+TEST_CASE("ops: add_row_sums adds each target's rows") {
+  const std::vector<float> rows = {1, 10, 2, 20, 3, 30, 4, 40};
+  const std::vector<int64_t> listed = {0, 3, 2}, boundaries = {0, 2, 2, 3};  // target 1 gets nothing
+  std::vector<float> sums = {100, 100, 0, 0, 0, 0};
+  ops::add_row_sums(Device::CPU, {rows.data(), listed.data(), boundaries.data(), 3, 2, sums.data()});
+  CHECK(sums == std::vector<float>{105, 150, 0, 0, 3, 30});
+}
+
+TEST_CASE("ops: the CUDA device fails clearly where it cannot run") {
+  const std::string why = device_unavailable_reason(Device::CUDA);
+  if (why.empty()) return;  // a GPU is here: the gpu-labelled tests cover it
   Tensor weight({2, 2}), bias({2});
-  CHECK_THROWS_WITH(ops::Linear(weight, bias, Device::CUDA), doctest::Contains("no CUDA backend"));
+  CHECK_THROWS_WITH(ops::Linear(weight, bias, Device::CUDA), doctest::Contains(why.substr(0, 20).c_str()));
+  CHECK_THROWS_WITH(Tensor({4}, Device::CUDA), doctest::Contains(why.substr(0, 20).c_str()));
 }
 
 }  // namespace

@@ -8,18 +8,25 @@ namespace ltp {
 
 enum class Device { CPU, CUDA };
 
-// GEMM input precision. bf16: weights held in bf16, GEMM inputs rounded to bf16,
-// fp32 accumulation; everything else (LayerNorm, softmax, residuals, scores) fp32.
-enum class Precision { FP32, BF16 };
+// GEMM input precision. bf16/fp16: weights held in bf16/fp16, GEMM inputs
+// rounded to it, fp32 accumulation; everything else (LayerNorm, softmax,
+// residuals, scores) fp32. fp16 runs on CUDA only.
+enum class Precision { FP32, BF16, FP16 };
 
 // "cpu" or "cuda"; anything else throws ltp::Error.
 Device parse_device(const std::string& name);
-// "fp32" or "bf16"; anything else throws ltp::Error.
+// "fp32", "bf16" or "fp16"; anything else throws ltp::Error.
 Precision parse_precision(const std::string& name);
 const char* precision_name(Precision precision);
 // Whether this CPU multiplies bf16 in hardware (AVX512-BF16 or AMX); without,
 // bf16 runs emulated: correct but slower than fp32.
 bool cpu_has_native_bf16();
+
+// Empty when a model can run on `device`; else why not (no CUDA backend in this
+// build, no CUDA device visible, a driver error).
+std::string device_unavailable_reason(Device device);
+// Throws ltp::Error with that reason, or when `precision` cannot run on `device`.
+void require_device(Device device, Precision precision);
 
 // Threads for GEMMs and kernels on the CPU (OpenMP); 0 keeps the default.
 void set_num_threads(int threads);

@@ -49,8 +49,9 @@ class Encoder {
   void embed(std::span<const Encoding> batch);
   void run_layer(int layer, std::vector<SequenceOutput>& out);
   void run_head(std::vector<SequenceOutput>& out);
+  void select_survivors(int layer, const float* scores, std::vector<SequenceOutput>& out);
+  void compact(Tensor& rows, const int64_t* keep);
   bool pools_pruned_tokens() const;
-  void add_pruned_states(int64_t seq, int64_t begin, int n);
 
   const Model& model_;
   EncoderOptions options_;

@@ -11,6 +11,6 @@ namespace ltp {
 
 // GFLOP/s of one encoder layer's four GEMMs (QKV, output, FFN in and out) at
 // M rows, random weights, median of `repeat` timed runs after one warm-up.
-double measure_gemm_limit(const ModelConfig& config, int64_t m, Precision precision, int repeat);
+double measure_gemm_limit(const ModelConfig& config, int64_t m, Device device, Precision precision, int repeat);
 
 }  // namespace ltp

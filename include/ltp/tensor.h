@@ -1,5 +1,6 @@
-// A row-major float32 tensor in owned, 64-byte aligned storage. Resizing within
-// capacity never reallocates, so per-layer compaction does not allocate.
+// A row-major float32 tensor in owned storage on one device (64-byte aligned on
+// the host). Resizing within capacity never reallocates, so per-layer
+// compaction does not allocate. On Device::CUDA, data() is a device pointer.
 #pragma once
 
 #include <cstddef>
@@ -12,11 +13,20 @@
 
 namespace ltp {
 
+// Frees a tensor's storage on the device it was allocated on.
+struct TensorRelease {
+  Device device = Device::CPU;
+  void operator()(float* p) const;
+};
+
 class Tensor {
  public:
   Tensor() = default;
   // Zero-filled.
-  explicit Tensor(std::vector<int64_t> shape);
+  explicit Tensor(std::vector<int64_t> shape, Device device = Device::CPU);
+
+  // A copy on `device` (the same tensor's values, another storage).
+  Tensor to(Device device) const;
 
   // Changes the shape; reallocates (without keeping contents) only when the new
   // size exceeds the capacity.
@@ -33,17 +43,15 @@ class Tensor {
   int64_t size() const { return size_; }
   int64_t row_size() const { return shape_.empty() ? 1 : shape_.back(); }
   bool empty() const { return size_ == 0; }
-  Device device() const { return Device::CPU; }
+  Device device() const { return device_; }
 
   std::string shape_string() const;
 
  private:
-  struct AlignedFree {
-    void operator()(float* p) const;
-  };
   std::vector<int64_t> shape_;
   int64_t size_ = 0;
-  std::unique_ptr<float[], AlignedFree> storage_;
+  Device device_ = Device::CPU;
+  std::unique_ptr<float[], TensorRelease> storage_;
   int64_t capacity_ = 0;
 };
 

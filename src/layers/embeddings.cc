@@ -1,10 +1,9 @@
 // Packs a batch and computes  LayerNorm(word + position + token_type).
-#include <algorithm>
-
 #include "layers/encoder_state.h"
 #include "ltp/encoder.h"
 #include "model/weights.h"
 #include "ops/layer_norm.h"
+#include "ops/memory.h"
 #include "ops/rows.h"
 
 namespace ltp {
@@ -39,9 +38,12 @@ void Encoder::embed(std::span<const Encoding> batch) {
   const int64_t total = b.alive(), h = c.hidden_size;
   b.hidden.resize({total, h});
   b.pruned_sum.resize({b.num_seqs(), h});
-  std::fill(b.pruned_sum.data(), b.pruned_sum.data() + b.pruned_sum.size(), 0.0f);
-  ops::embedding_sum(model_.device(), {w.word.data(), w.position.data(), w.token_type.data(), b.ids.data(),
-                                       b.position_ids.data(), b.type_ids.data(), total, h, b.hidden.data()});
+  ops::fill_zero(model_.device(), b.pruned_sum.data(), static_cast<size_t>(b.pruned_sum.size()) * sizeof(float));
+  b.device_offsets = b.offsets_on_device.upload(b.offsets);
+  ops::embedding_sum(model_.device(),
+                     {w.word.data(), w.position.data(), w.token_type.data(), b.ids_on_device.upload(b.ids),
+                      b.position_ids_on_device.upload(b.position_ids), b.type_ids_on_device.upload(b.type_ids), total,
+                      h, b.hidden.data()});
   ops::layer_norm(model_.device(), b.hidden.data(), total,
                   {w.norm.gamma.data(), w.norm.beta.data(), h, c.layer_norm_eps});
 }

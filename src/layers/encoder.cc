@@ -11,6 +11,7 @@
 #include "ops/attention_scores.h"
 #include "ops/layer_norm.h"
 #include "ops/linear.h"
+#include "ops/memory.h"
 #include "ops/rows.h"
 
 namespace ltp {
@@ -19,7 +20,7 @@ Encoder::Encoder(const Model& model, EncoderOptions options)
     : model_(model),
       options_(std::move(options)),
       pruner_(options_.pruning, model.config().num_layers, model.config().num_heads),
-      buffers_(std::make_unique<Buffers>()) {}
+      buffers_(std::make_unique<Buffers>(model.device())) {}
 
 Encoder::~Encoder() = default;
 
@@ -48,21 +49,54 @@ bool Encoder::pools_pruned_tokens() const {
   return options_.pool_pruned_tokens && options_.pooling == Pooling::Mean && model_.config().head == HeadKind::None;
 }
 
-// Adds the state each token pruned at this layer had when it left (the previous
-// layer's output) to its sequence's pooled sum.
-void Encoder::add_pruned_states(int64_t seq, int64_t begin, int n) {
+// Decides, per sequence, which alive tokens survive layer l (all of them when
+// scores is nullptr); fills keep_rows, the new offsets, each output's tokens
+// kept and FLOPs, and (for mean pooling) the rows pruned here.
+// scores: one per alive token, on the host.
+void Encoder::select_survivors(int l, const float* scores, std::vector<SequenceOutput>& out) {
+  const ModelConfig& c = model_.config();
   Buffers& b = *buffers_;
-  const int64_t h = model_.config().hidden_size;
-  float* sum = b.pruned_sum.row(seq);
-  size_t next_kept = 0;
-  for (int j = 0; j < n; ++j) {
-    if (next_kept < b.kept.size() && b.kept[next_kept] == j) {
-      ++next_kept;
-      continue;
+  b.keep_rows.clear();
+  b.pruned_rows.clear();
+  b.pruned_boundaries.assign(1, 0);
+  int64_t next_offset = 0;
+  for (int64_t s = 0; s < b.num_seqs(); ++s) {
+    const auto seq = static_cast<size_t>(s);
+    const int64_t begin = b.offsets[seq];
+    const int n = static_cast<int>(b.offsets[seq + 1] - begin);
+    if (scores) {
+      pruner_.select(l, scores + begin, n, b.original_lengths[seq], b.kept);
+    } else {
+      b.kept.resize(static_cast<size_t>(n));
+      for (int j = 0; j < n; ++j) b.kept[static_cast<size_t>(j)] = j;
     }
-    const float* row = b.hidden.row(begin + j);
-    for (int64_t i = 0; i < h; ++i) sum[i] += row[i];
+    size_t next_kept = 0;
+    for (int j = 0; j < n; ++j) {
+      if (next_kept < b.kept.size() && b.kept[next_kept] == j) {
+        b.keep_rows.push_back(begin + j);
+        ++next_kept;
+      } else if (pools_pruned_tokens()) {
+        b.pruned_rows.push_back(begin + j);
+      }
+    }
+    b.pruned_boundaries.push_back(static_cast<int64_t>(b.pruned_rows.size()));
+    const int kept = static_cast<int>(b.kept.size());
+    out[seq].tokens_kept.push_back(kept);
+    out[seq].flops += layer_flops(c, n, kept);
+    b.offsets[seq] = next_offset;
+    next_offset += kept;
   }
+  b.offsets.back() = next_offset;
+}
+
+// Moves the kept rows of `rows` to the front, in order (through the spare
+// buffer). keep: keep_rows on the device.
+void Encoder::compact(Tensor& rows, const int64_t* keep) {
+  Buffers& b = *buffers_;
+  const int64_t width = rows.row_size(), kept = static_cast<int64_t>(b.keep_rows.size());
+  b.spare.resize({kept, width});
+  ops::gather_rows(model_.device(), {rows.data(), keep, kept, width, b.spare.data()});
+  std::swap(rows, b.spare);
 }
 
 void Encoder::run_layer(int l, std::vector<SequenceOutput>& out) {
@@ -78,47 +112,37 @@ void Encoder::run_layer(int l, std::vector<SequenceOutput>& out) {
   b.context.resize({alive, h});
   b.scores.resize({prune ? alive : 0});
   w.qkv.forward(b.hidden.data(), alive, b.qkv.data(), ops::Epilogue::None);
-  ops::attention(device, {b.qkv.data(), b.offsets.data(), b.num_seqs(), c.num_heads, c.head_dim(), b.context.data(),
-                          prune ? b.scores.data() : nullptr});
+  ops::attention(device, {b.qkv.data(), b.device_offsets, b.num_seqs(), alive, b.max_length(), c.num_heads,
+                          c.head_dim(), b.context.data(), prune ? b.scores.data() : nullptr});
 
-  // Decide per sequence, then compact hidden (the residual), context and positions.
-  b.keep_rows.clear();
-  int64_t next_offset = 0;
-  for (int64_t s = 0; s < b.num_seqs(); ++s) {
-    const int64_t begin = b.offsets[static_cast<size_t>(s)];
-    const int n = static_cast<int>(b.offsets[static_cast<size_t>(s) + 1] - begin);
-    if (prune) {
-      pruner_.select(l, b.scores.data() + begin, n, b.original_lengths[static_cast<size_t>(s)], b.kept);
-    } else {
-      b.kept.resize(static_cast<size_t>(n));
-      for (int j = 0; j < n; ++j) b.kept[static_cast<size_t>(j)] = j;
-    }
-    for (int j : b.kept) b.keep_rows.push_back(begin + j);
-    if (pools_pruned_tokens() && b.kept.size() < static_cast<size_t>(n)) add_pruned_states(s, begin, n);
-    const int kept = static_cast<int>(b.kept.size());
-    out[static_cast<size_t>(s)].tokens_kept.push_back(kept);
-    out[static_cast<size_t>(s)].flops += layer_flops(c, n, kept);
-    b.offsets[static_cast<size_t>(s)] = next_offset;
-    next_offset += kept;
-  }
-  b.offsets.back() = next_offset;
-  const int64_t kept_total = next_offset;
+  // The layer's one wait for the device: its scores, read back to decide on the
+  // host. Uploads follow it, while the device is idle.
+  select_survivors(l, prune ? ops::host_view(b.scores.data(), device, static_cast<size_t>(alive), b.host_scores) : nullptr,
+                   out);
+  const int64_t kept_total = b.alive();
+  if (!b.pruned_rows.empty())
+    ops::add_row_sums(device, {b.hidden.data(), b.pruned_rows_on_device.upload(b.pruned_rows),
+                               b.boundaries_on_device.upload(b.pruned_boundaries), b.num_seqs(), h,
+                               b.pruned_sum.data()});
   if (kept_total != alive) {
-    ops::compact_rows(device, b.hidden.data(), h, b.keep_rows.data(), kept_total);
-    ops::compact_rows(device, b.context.data(), h, b.keep_rows.data(), kept_total);
-    for (int64_t r = 0; r < kept_total; ++r) b.positions[static_cast<size_t>(r)] = b.positions[static_cast<size_t>(b.keep_rows[static_cast<size_t>(r)])];
+    const int64_t* keep = b.rows_on_device.upload(b.keep_rows);
+    compact(b.hidden, keep);
+    compact(b.context, keep);
+    for (int64_t r = 0; r < kept_total; ++r)
+      b.positions[static_cast<size_t>(r)] = b.positions[static_cast<size_t>(b.keep_rows[static_cast<size_t>(r)])];
     b.positions.resize(static_cast<size_t>(kept_total));
-    b.hidden.resize({kept_total, h});
+    b.device_offsets = b.offsets_on_device.upload(b.offsets);
   }
 
   // hidden = LN(hidden + context·Woᵀ + bo);  hidden = LN(hidden + FFN(hidden))
-  w.attention_out.forward(b.context.data(), kept_total, b.hidden.data(), ops::Epilogue::AddToOutput);
-  ops::layer_norm(device, b.hidden.data(), kept_total,
+  const int64_t rows = kept_total;
+  w.attention_out.forward(b.context.data(), rows, b.hidden.data(), ops::Epilogue::AddToOutput);
+  ops::layer_norm(device, b.hidden.data(), rows,
                   {w.attention_norm.gamma.data(), w.attention_norm.beta.data(), h, c.layer_norm_eps});
-  b.intermediate.resize({kept_total, c.intermediate_size});
-  w.intermediate.forward(b.hidden.data(), kept_total, b.intermediate.data(), ops::Epilogue::Gelu);
-  w.output.forward(b.intermediate.data(), kept_total, b.hidden.data(), ops::Epilogue::AddToOutput);
-  ops::layer_norm(device, b.hidden.data(), kept_total,
+  b.intermediate.resize({rows, c.intermediate_size});
+  w.intermediate.forward(b.hidden.data(), rows, b.intermediate.data(), ops::Epilogue::Gelu);
+  w.output.forward(b.intermediate.data(), rows, b.hidden.data(), ops::Epilogue::AddToOutput);
+  ops::layer_norm(device, b.hidden.data(), rows,
                   {w.output_norm.gamma.data(), w.output_norm.beta.data(), h, c.layer_norm_eps});
 }
 

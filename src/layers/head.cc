@@ -6,6 +6,8 @@
 #include "ltp/encoder.h"
 #include "model/weights.h"
 #include "ops/linear.h"
+#include "ops/memory.h"
+#include "ops/rows.h"
 
 namespace ltp {
 
@@ -37,35 +39,43 @@ std::vector<float> pool(const float* rows, int64_t count, int64_t width, Pooling
 
 void Encoder::run_head(std::vector<SequenceOutput>& out) {
   const ModelConfig& c = model_.config();
+  const Device device = model_.device();
   Buffers& b = *buffers_;
   const int64_t h = c.hidden_size, seqs = b.num_seqs();
 
-  for (int64_t s = 0; s < seqs; ++s) {
-    const int64_t begin = b.offsets[static_cast<size_t>(s)], count = b.offsets[static_cast<size_t>(s) + 1] - begin;
-    SequenceOutput& o = out[static_cast<size_t>(s)];
-    if (options_.keep_hidden_states) {
-      o.hidden_states.assign(b.hidden.row(begin), b.hidden.row(begin) + count * h);
-      o.positions.assign(b.positions.begin() + begin, b.positions.begin() + begin + count);
+  if (options_.keep_hidden_states || c.head == HeadKind::None) {
+    const float* hidden = ops::host_view(b.hidden.data(), device, static_cast<size_t>(b.hidden.size()), b.host_hidden);
+    const float* pruned_sum =
+        pools_pruned_tokens()
+            ? ops::host_view(b.pruned_sum.data(), device, static_cast<size_t>(b.pruned_sum.size()), b.host_pruned_sum)
+            : nullptr;
+    for (int64_t s = 0; s < seqs; ++s) {
+      const int64_t begin = b.offsets[static_cast<size_t>(s)], count = b.offsets[static_cast<size_t>(s) + 1] - begin;
+      SequenceOutput& o = out[static_cast<size_t>(s)];
+      const float* rows = hidden + begin * h;
+      if (options_.keep_hidden_states) {
+        o.hidden_states.assign(rows, rows + count * h);
+        o.positions.assign(b.positions.begin() + begin, b.positions.begin() + begin + count);
+      }
+      if (c.head == HeadKind::None)
+        o.values = pool(rows, count, h, options_.pooling, options_.normalize, pruned_sum ? pruned_sum + s * h : nullptr,
+                        b.original_lengths[static_cast<size_t>(s)]);
     }
-    if (c.head == HeadKind::None)
-      o.values = pool(b.hidden.row(begin), count, h, options_.pooling, options_.normalize,
-                      pools_pruned_tokens() ? b.pruned_sum.row(s) : nullptr, b.original_lengths[static_cast<size_t>(s)]);
   }
   if (c.head == HeadKind::None) return;
 
   // First token of every sequence → [B × H] → dense + tanh → classifier.
   const HeadWeights& w = *model_.weights().head;
-  Tensor first({seqs, h});
-  for (int64_t s = 0; s < seqs; ++s) {
-    const float* row = b.hidden.row(b.offsets[static_cast<size_t>(s)]);
-    std::copy(row, row + h, first.row(s));
-  }
-  Tensor pooled({seqs, h});
-  w.dense.forward(first.data(), seqs, pooled.data(), ops::Epilogue::Tanh);
-  Tensor logits({seqs, c.num_labels});
-  w.classifier.forward(pooled.data(), seqs, logits.data(), ops::Epilogue::None);
+  b.first_rows.assign(b.offsets.begin(), b.offsets.end() - 1);
+  b.head_input.resize({seqs, h});
+  ops::gather_rows(device, {b.hidden.data(), b.rows_on_device.upload(b.first_rows), seqs, h, b.head_input.data()});
+  b.head_pooled.resize({seqs, h});
+  w.dense.forward(b.head_input.data(), seqs, b.head_pooled.data(), ops::Epilogue::Tanh);
+  b.logits.resize({seqs, c.num_labels});
+  w.classifier.forward(b.head_pooled.data(), seqs, b.logits.data(), ops::Epilogue::None);
+  const float* logits = ops::host_view(b.logits.data(), device, static_cast<size_t>(b.logits.size()), b.host_logits);
   for (int64_t s = 0; s < seqs; ++s)
-    out[static_cast<size_t>(s)].values.assign(logits.row(s), logits.row(s) + c.num_labels);
+    out[static_cast<size_t>(s)].values.assign(logits + s * c.num_labels, logits + (s + 1) * c.num_labels);
 }
 
 }  // namespace ltp

@@ -13,6 +13,7 @@ std::unique_ptr<Model> Model::load(const std::filesystem::path& dir, Device devi
   m->device_ = device;
   m->config_ = load_config(dir);
   m->precision_ = precision.value_or(m->config_.precision.value_or(Precision::FP32));
+  require_device(device, m->precision_);
   const auto weights_file = dir / "model.safetensors";
   if (!std::filesystem::exists(weights_file))
     throw Error(weights_file.string() + ": not found (convert .bin checkpoints with tools/convert)");
@@ -23,6 +24,7 @@ std::unique_ptr<Model> Model::load(const std::filesystem::path& dir, Device devi
 }
 
 std::unique_ptr<Model> Model::random(const ModelConfig& config, uint64_t seed, Device device, Precision precision) {
+  require_device(device, precision);
   std::unique_ptr<Model> m(new Model());
   m->dir_ = "random";
   m->device_ = device;

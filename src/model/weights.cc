@@ -29,9 +29,15 @@ class Binder {
     return ops::Linear(weight, bias, device_, precision_);
   }
 
+  // `name` under the encoder prefix, on the device.
+  Tensor encoder_on_device(const std::string& name, std::vector<int64_t> shape) const {
+    Tensor t = encoder(name, std::move(shape));
+    return device_ == Device::CPU ? std::move(t) : t.to(device_);
+  }
+
   LayerNormWeights norm(const std::string& name, int64_t width) const {
-    Tensor gamma = encoder(name + ".weight", {width});
-    return {std::move(gamma), encoder(name + ".bias", {width})};
+    Tensor gamma = encoder_on_device(name + ".weight", {width});
+    return {std::move(gamma), encoder_on_device(name + ".bias", {width})};
   }
 
   // query, key and value stacked into one [3H × H] layer: one GEMM instead of three.
@@ -97,9 +103,9 @@ ModelWeights bind_weights(const WeightSource& source, const ModelConfig& c, Devi
   const Binder b(source, find_prefix(source, c), device, precision);
   const int64_t h = c.hidden_size, i = c.intermediate_size;
   ModelWeights w;
-  w.embeddings.word = b.encoder("embeddings.word_embeddings.weight", {c.vocab_size, h});
-  w.embeddings.position = b.encoder("embeddings.position_embeddings.weight", {c.max_position_embeddings, h});
-  w.embeddings.token_type = b.encoder("embeddings.token_type_embeddings.weight", {c.type_vocab_size, h});
+  w.embeddings.word = b.encoder_on_device("embeddings.word_embeddings.weight", {c.vocab_size, h});
+  w.embeddings.position = b.encoder_on_device("embeddings.position_embeddings.weight", {c.max_position_embeddings, h});
+  w.embeddings.token_type = b.encoder_on_device("embeddings.token_type_embeddings.weight", {c.type_vocab_size, h});
   w.embeddings.norm = b.norm("embeddings.LayerNorm", h);
   for (int l = 0; l < c.num_layers; ++l) {
     const std::string layer = "encoder.layer." + std::to_string(l) + ".";

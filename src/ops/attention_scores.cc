@@ -1,14 +1,12 @@
 #include "ops/attention_scores.h"
 
-#include "ltp/error.h"
+#include "ops/dispatch.h"
 
 namespace ltp::ops {
 
 void attention(Device device, const AttentionArgs& args) {
-  switch (device) {
-    case Device::CPU: return attention_impl<Device::CPU>(args);
-    case Device::CUDA: throw Error("this build of ltp has no CUDA backend");
-  }
+  if (args.num_seqs == 0) return;
+  LTP_DISPATCH(device, attention_impl, args);
 }
 
 }  // namespace ltp::ops

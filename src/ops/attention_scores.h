@@ -13,10 +13,13 @@
 
 namespace ltp::ops {
 
+// Pointers live on the device the op runs on.
 struct AttentionArgs {
   const float* qkv;
   const int64_t* offsets;  // num_seqs + 1 row offsets into qkv/ctx
   int64_t num_seqs;
+  int64_t tokens;          // T = offsets[num_seqs]
+  int64_t max_length;      // the longest sequence
   int64_t num_heads;
   int64_t head_dim;
   float* ctx;

@@ -1,32 +1,32 @@
 #include "ops/linear.h"
 
-#include "ltp/error.h"
-#include "ops/cpu/linear_cpu.h"
+#include "ops/dispatch.h"
 
 namespace ltp::ops {
 
-Linear::Linear(const Tensor& weight, const Tensor& bias, Device device, Precision precision) : device_(device) {
+namespace {
+
+std::unique_ptr<LinearBackend> make_backend(Device device, const Tensor& weight, const Tensor& bias,
+                                            Precision precision) {
+  LTP_DISPATCH(device, make_linear_backend, weight, bias, precision);
+}
+
+}  // namespace
+
+Linear::Linear(const Tensor& weight, const Tensor& bias, Device device, Precision precision) {
   if (weight.rank() != 2 || bias.rank() != 1 || bias.dim(0) != weight.dim(0))
     throw std::invalid_argument("Linear: weight " + weight.shape_string() + " and bias " + bias.shape_string() +
                                 " do not form an [out×in] layer");
+  if (weight.device() != Device::CPU || bias.device() != Device::CPU)
+    throw std::invalid_argument("Linear: weights are packed from host tensors");
   out_ = weight.dim(0);
   in_ = weight.dim(1);
-  switch (device_) {
-    case Device::CPU: cpu_ = std::make_unique<CpuLinear>(weight, bias, precision); break;
-    case Device::CUDA: throw Error("this build of ltp has no CUDA backend");
-  }
+  backend_ = make_backend(device, weight, bias, precision);
 }
-
-Linear::~Linear() = default;
-Linear::Linear(Linear&&) noexcept = default;
-Linear& Linear::operator=(Linear&&) noexcept = default;
 
 void Linear::forward(const float* x, int64_t m, float* y, Epilogue epilogue) const {
   if (m == 0) return;
-  switch (device_) {
-    case Device::CPU: cpu_->forward(x, m, y, epilogue); return;
-    case Device::CUDA: throw Error("this build of ltp has no CUDA backend");
-  }
+  backend_->forward(x, m, y, epilogue);
 }
 
 }  // namespace ltp::ops

@@ -1,6 +1,6 @@
 // Fully connected layer  Y[M×N] (=|+=) act(X[M×K] · Wᵀ + b),  W as stored by
 // Hugging Face: [N×K] (out × in). Weights are prepacked for the device once, at
-// construction; the GEMM for each M is built once and cached.
+// construction; X and Y live on that device and stay fp32 whatever the precision.
 #pragma once
 
 #include <cstdint>
@@ -18,26 +18,32 @@ enum class Epilogue {
   AddToOutput,  // Y += X·Wᵀ + b   (residual connection)
 };
 
-class CpuLinear;
+// One device's GEMM: oneDNN on the CPU (cpu/linear_cpu.h), cuBLAS on CUDA
+// (cuda/linear_gpu.h). One virtual call per GEMM, none per token.
+class LinearBackend {
+ public:
+  virtual ~LinearBackend() = default;
+  virtual void forward(const float* x, int64_t m, float* y, Epilogue epilogue) const = 0;
+};
 
 class Linear {
  public:
+  // weight [out × in] and bias [out] on the host.
   Linear(const Tensor& weight, const Tensor& bias, Device device, Precision precision = Precision::FP32);
-  ~Linear();
-  Linear(Linear&&) noexcept;
-  Linear& operator=(Linear&&) noexcept;
 
   int64_t in_features() const { return in_; }
   int64_t out_features() const { return out_; }
 
-  // x: [m × in] rows, y: [m × out] rows (both contiguous).
+  // x: [m × in] rows, y: [m × out] rows (both contiguous, on the device).
   void forward(const float* x, int64_t m, float* y, Epilogue epilogue) const;
 
  private:
-  Device device_;
   int64_t in_ = 0;
   int64_t out_ = 0;
-  std::unique_ptr<CpuLinear> cpu_;
+  std::unique_ptr<LinearBackend> backend_;
 };
+
+template <Device D>
+std::unique_ptr<LinearBackend> make_linear_backend(const Tensor& weight, const Tensor& bias, Precision precision);
 
 }  // namespace ltp::ops

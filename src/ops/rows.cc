@@ -1,21 +1,22 @@
 #include "ops/rows.h"
 
-#include "ltp/error.h"
+#include "ops/dispatch.h"
 
 namespace ltp::ops {
 
 void embedding_sum(Device device, const EmbeddingArgs& args) {
-  switch (device) {
-    case Device::CPU: return embedding_sum_impl<Device::CPU>(args);
-    case Device::CUDA: throw Error("this build of ltp has no CUDA backend");
-  }
+  if (args.count == 0) return;
+  LTP_DISPATCH(device, embedding_sum_impl, args);
 }
 
-void compact_rows(Device device, float* rows, int64_t width, const int64_t* keep, int64_t count) {
-  switch (device) {
-    case Device::CPU: return compact_rows_impl<Device::CPU>(rows, width, keep, count);
-    case Device::CUDA: throw Error("this build of ltp has no CUDA backend");
-  }
+void gather_rows(Device device, const GatherArgs& args) {
+  if (args.count == 0) return;
+  LTP_DISPATCH(device, gather_rows_impl, args);
+}
+
+void add_row_sums(Device device, const RowSumArgs& args) {
+  if (args.targets == 0) return;
+  LTP_DISPATCH(device, add_row_sums_impl, args);
 }
 
 }  // namespace ltp::ops

@@ -15,8 +15,9 @@ void add_model_options(CLI::App& app, ModelOptions& o) {
   app.add_option("-m,--model", o.model_dir, "Model folder (config.json, model.safetensors, tokenizer files)")
       ->capture_default_str();
   app.add_option("--device", o.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
-  app.add_option("--precision", o.precision, "fp32 or bf16 GEMMs (default: config.json's ltp.precision, else fp32)")
-      ->check(CLI::IsMember({"fp32", "bf16"}));
+  app.add_option("--precision", o.precision,
+                 "fp32, bf16 or fp16 (cuda only) GEMMs (default: config.json's ltp.precision, else fp32)")
+      ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
   app.add_option("--threads", o.threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber);
   app.add_option("--max-length", o.max_length, "Tokens per input after truncation (default: the model's maximum)")
       ->check(CLI::PositiveNumber);
@@ -50,15 +51,15 @@ std::optional<Precision> requested_precision(const ModelOptions& o) {
   return parse_precision(o.precision);
 }
 
-void warn_if_emulated(Precision precision) {
-  if (precision == Precision::BF16 && !cpu_has_native_bf16())
+void warn_if_emulated(Device device, Precision precision) {
+  if (device == Device::CPU && precision == Precision::BF16 && !cpu_has_native_bf16())
     std::cerr << "ltp: this CPU has neither AVX512-BF16 nor AMX: bf16 is emulated and slower than fp32\n";
 }
 
 std::unique_ptr<Model> load_model(const ModelOptions& o) {
   set_num_threads(o.threads);
   auto model = Model::load(o.model_dir, parse_device(o.device), requested_precision(o));
-  warn_if_emulated(model->precision());
+  warn_if_emulated(model->device(), model->precision());
   return model;
 }
 

@@ -46,7 +46,7 @@ void add_pooling_options(CLI::App& app, PoolingOptions& options);
 // on stderr when bf16 has to be emulated.
 std::unique_ptr<Model> load_model(const ModelOptions& options);
 std::optional<Precision> requested_precision(const ModelOptions& options);
-void warn_if_emulated(Precision precision);
+void warn_if_emulated(Device device, Precision precision);
 // The model's maximum, or --max-length when it is valid for this model.
 int resolve_max_length(const ModelOptions& options, const ModelConfig& config);
 // The model's pruning configuration after the command-line overrides.

@@ -195,7 +195,7 @@ int main(int argc, char** argv) {
       const auto precision = ltp::cli::requested_precision(model_options).value_or(ltp::Precision::FP32);
       model = ltp::Model::random(ltp::bench::preset_config(random_model), 1, ltp::parse_device(model_options.device),
                                  precision);
-      ltp::cli::warn_if_emulated(precision);
+      ltp::cli::warn_if_emulated(model->device(), precision);
     } else {
       model = ltp::cli::load_model(model_options);
     }
@@ -256,7 +256,7 @@ int main(int argc, char** argv) {
           int64_t batch_tokens = 0;
           for (size_t k = 0; k < std::min(inputs.size(), static_cast<size_t>(batch)); ++k)
             batch_tokens += static_cast<int64_t>(inputs[k].ids.size());
-          limit = ltp::measure_gemm_limit(c, batch_tokens, model->precision(), std::max(3, repeat));
+          limit = ltp::measure_gemm_limit(c, batch_tokens, model->device(), model->precision(), std::max(3, repeat));
         }
         const double dense_rate = results[0].seq_per_s.median;
         double mean_length = 0;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "ltp/error.h"
 #include "ops/cpu/cpu_kernel.h"
 
 namespace ltp::ops {
@@ -65,8 +66,15 @@ dnnl::stream& cpu_stream() {
   return stream;
 }
 
+template <>
+std::unique_ptr<LinearBackend> make_linear_backend<Device::CPU>(const Tensor& weight, const Tensor& bias,
+                                                                Precision precision) {
+  return std::make_unique<CpuLinear>(weight, bias, precision);
+}
+
 CpuLinear::CpuLinear(const Tensor& weight, const Tensor& bias, Precision precision)
     : in_(weight.dim(1)), out_(weight.dim(0)), bf16_inputs_(false), round_inputs_(false) {
+  if (precision == Precision::FP16) throw Error("fp16 runs on --device cuda only; on the CPU use --precision bf16");
   auto& engine = cpu_engine();
   // Hugging Face stores W as [N×K]; oneDNN wants B = Wᵀ [K×N]: the same bytes read as "ba".
   Tensor rounded;

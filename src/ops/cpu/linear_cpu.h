@@ -21,13 +21,13 @@ dnnl::stream& cpu_stream();
 // x rounded to the nearest bf16 (ties to even), as the top 16 bits of a float.
 uint16_t to_bf16(float x);
 
-class CpuLinear {
+class CpuLinear final : public LinearBackend {
  public:
   // bf16 uses oneDNN's bf16 matmul (AMX / AVX512-BF16, or oneDNN's own
   // emulation); where oneDNN has no bf16 matmul at all, weights and inputs are
   // rounded to bf16 and multiplied in fp32, which gives the same products.
   CpuLinear(const Tensor& weight, const Tensor& bias, Precision precision);
-  void forward(const float* x, int64_t m, float* y, Epilogue epilogue) const;
+  void forward(const float* x, int64_t m, float* y, Epilogue epilogue) const override;
 
  private:
   dnnl::matmul primitive(int64_t m, Epilogue epilogue) const;

@@ -12,6 +12,10 @@ LTP_CPU_KERNEL void add3(const float* a, const float* b, const float* c, float* 
   for (int64_t i = 0; i < w; ++i) out[i] = a[i] + b[i] + c[i];
 }
 
+LTP_CPU_KERNEL void add_to(const float* x, float* sum, int64_t w) {
+  for (int64_t i = 0; i < w; ++i) sum[i] += x[i];
+}
+
 }  // namespace
 
 template <>
@@ -24,10 +28,17 @@ void embedding_sum_impl<Device::CPU>(const EmbeddingArgs& a) {
 }
 
 template <>
-void compact_rows_impl<Device::CPU>(float* rows, int64_t width, const int64_t* keep, int64_t count) {
-  // Sequential: row r may be the source of an earlier destination.
-  for (int64_t r = 0; r < count; ++r)
-    if (keep[r] != r) std::memcpy(rows + r * width, rows + keep[r] * width, static_cast<size_t>(width) * sizeof(float));
+void gather_rows_impl<Device::CPU>(const GatherArgs& a) {
+  const size_t bytes = static_cast<size_t>(a.width) * sizeof(float);
+#pragma omp parallel for schedule(static) if (a.count * a.width > 32768)
+  for (int64_t r = 0; r < a.count; ++r) std::memcpy(a.dst + r * a.width, a.src + a.rows[r] * a.width, bytes);
+}
+
+template <>
+void add_row_sums_impl<Device::CPU>(const RowSumArgs& a) {
+  for (int64_t t = 0; t < a.targets; ++t)
+    for (int64_t i = a.boundaries[t]; i < a.boundaries[t + 1]; ++i)
+      add_to(a.src + a.rows[i] * a.width, a.sums + t * a.width, a.width);
 }
 
 }  // namespace ltp::ops

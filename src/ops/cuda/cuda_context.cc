@@ -1,0 +1,69 @@
+#include "ops/cuda/cuda_context.h"
+
+#include <mutex>
+
+#include "ltp/error.h"
+
+namespace ltp::ops {
+
+namespace {
+
+struct CudaContext {
+  cudaStream_t stream = nullptr;
+  cublasHandle_t cublas = nullptr;
+  void* scratch = nullptr;
+  size_t scratch_bytes = 0;
+
+  CudaContext() {
+    check_cuda(cudaSetDevice(0), "cudaSetDevice(0)");
+    check_cuda(cudaStreamCreateWithFlags(&stream, cudaStreamNonBlocking), "cudaStreamCreate");
+    check_cublas(cublasCreate(&cublas), "cublasCreate");
+    check_cublas(cublasSetStream(cublas, stream), "cublasSetStream");
+  }
+  // Process exit: the driver reclaims everything; destroying handles after it
+  // has shut down would fail, so nothing is released here.
+};
+
+CudaContext& context() {
+  if (const std::string why = cuda_unavailable_reason(); !why.empty()) throw Error("CUDA: " + why);
+  static CudaContext ctx;
+  return ctx;
+}
+
+}  // namespace
+
+std::string cuda_unavailable_reason() {
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess)
+    return std::string("no CUDA device can be used here (the CUDA runtime says: ") + cudaGetErrorString(status) + ")";
+  if (count == 0) return "no CUDA device is visible (check CUDA_VISIBLE_DEVICES)";
+  return "";
+}
+
+cudaStream_t cuda_stream() { return context().stream; }
+cublasHandle_t cublas_handle() { return context().cublas; }
+
+void check_cuda(cudaError_t status, const char* what) {
+  if (status != cudaSuccess) throw Error(std::string("CUDA: ") + what + " failed: " + cudaGetErrorString(status));
+}
+
+void check_cublas(cublasStatus_t status, const char* what) {
+  if (status != CUBLAS_STATUS_SUCCESS)
+    throw Error(std::string("cuBLAS: ") + what + " failed: " + cublasGetStatusString(status));
+}
+
+void* cuda_scratch(size_t bytes) {
+  CudaContext& ctx = context();
+  if (bytes > ctx.scratch_bytes) {
+    check_cuda(cudaStreamSynchronize(ctx.stream), "cudaStreamSynchronize");  // earlier ops may still read it
+    if (ctx.scratch) check_cuda(cudaFree(ctx.scratch), "cudaFree");
+    ctx.scratch = nullptr;
+    ctx.scratch_bytes = 0;
+    check_cuda(cudaMalloc(&ctx.scratch, bytes), "cudaMalloc (scratch)");
+    ctx.scratch_bytes = bytes;
+  }
+  return ctx.scratch;
+}
+
+}  // namespace ltp::ops

@@ -1,0 +1,113 @@
+#include "ops/cuda/linear_gpu.h"
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+
+#include <vector>
+
+#include "ops/cuda/cuda_context.h"
+#include "ops/memory.h"
+
+namespace ltp::ops {
+
+namespace {
+
+constexpr unsigned kThreads = 256;
+
+template <class T>
+__device__ T from_float(float x);
+template <>
+__device__ __half from_float<__half>(float x) { return __float2half_rn(x); }
+template <>
+__device__ __nv_bfloat16 from_float<__nv_bfloat16>(float x) { return __float2bfloat16_rn(x); }
+
+template <class T>
+__global__ void convert_kernel(const float* x, long long n, T* out) {
+  for (long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; i < n;
+       i += static_cast<long long>(gridDim.x) * blockDim.x)
+    out[i] = from_float<T>(x[i]);
+}
+
+// y[r][c] = act(y[r][c] + bias[c]); for AddToOutput y already holds residual + X·Wᵀ.
+__global__ void bias_epilogue_kernel(float* y, const float* bias, long long count, long long n, int epilogue) {
+  for (long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; i < count;
+       i += static_cast<long long>(gridDim.x) * blockDim.x) {
+    float v = y[i] + bias[i % n];
+    if (epilogue == static_cast<int>(Epilogue::Gelu)) v = 0.5f * v * (1.0f + erff(v * 0.70710678118654752f));
+    if (epilogue == static_cast<int>(Epilogue::Tanh)) v = tanhf(v);
+    y[i] = v;
+  }
+}
+
+unsigned grid_for(long long n) { return blocks_for(n, kThreads) < 65535u ? blocks_for(n, kThreads) : 65535u; }
+
+size_t element_bytes(cudaDataType_t type) { return type == CUDA_R_32F ? 4 : 2; }
+
+// The host bytes of `weight` in `type`.
+std::vector<uint16_t> to_half_bits(const Tensor& weight, cudaDataType_t type) {
+  std::vector<uint16_t> bits(static_cast<size_t>(weight.size()));
+  for (int64_t i = 0; i < weight.size(); ++i) {
+    const float x = weight.data()[i];
+    if (type == CUDA_R_16F) {
+      const __half h = __float2half_rn(x);
+      bits[static_cast<size_t>(i)] = __half_as_ushort(h);
+    } else {
+      const __nv_bfloat16 b = __float2bfloat16_rn(x);
+      bits[static_cast<size_t>(i)] = __bfloat16_as_ushort(b);
+    }
+  }
+  return bits;
+}
+
+}  // namespace
+
+template <>
+std::unique_ptr<LinearBackend> make_linear_backend<Device::CUDA>(const Tensor& weight, const Tensor& bias,
+                                                                 Precision precision) {
+  return std::make_unique<CudaLinear>(weight, bias, precision);
+}
+
+void CudaLinear::DeviceFree::operator()(void* p) const { release(Device::CUDA, p); }
+
+CudaLinear::CudaLinear(const Tensor& weight, const Tensor& bias, Precision precision)
+    : in_(weight.dim(1)),
+      out_(weight.dim(0)),
+      input_type_(precision == Precision::FP32 ? CUDA_R_32F : precision == Precision::FP16 ? CUDA_R_16F : CUDA_R_16BF) {
+  const size_t count = static_cast<size_t>(weight.size());
+  weights_.reset(allocate(Device::CUDA, count * element_bytes(input_type_)));
+  if (input_type_ == CUDA_R_32F) {
+    copy(weight.data(), Device::CPU, weights_.get(), Device::CUDA, count * sizeof(float));
+  } else {
+    const std::vector<uint16_t> bits = to_half_bits(weight, input_type_);
+    copy(bits.data(), Device::CPU, weights_.get(), Device::CUDA, count * sizeof(uint16_t));
+  }
+  bias_.reset(allocate(Device::CUDA, static_cast<size_t>(out_) * sizeof(float)));
+  copy(bias.data(), Device::CPU, bias_.get(), Device::CUDA, static_cast<size_t>(out_) * sizeof(float));
+}
+
+void CudaLinear::forward(const float* x, int64_t m, float* y, Epilogue epilogue) const {
+  cudaStream_t stream = cuda_stream();
+  const void* a = x;
+  if (input_type_ != CUDA_R_32F) {
+    const long long n = m * in_;
+    void* converted = cuda_scratch(static_cast<size_t>(n) * 2);
+    if (input_type_ == CUDA_R_16F)
+      convert_kernel<<<grid_for(n), kThreads, 0, stream>>>(x, n, static_cast<__half*>(converted));
+    else
+      convert_kernel<<<grid_for(n), kThreads, 0, stream>>>(x, n, static_cast<__nv_bfloat16*>(converted));
+    check_cuda(cudaGetLastError(), "convert_kernel");
+    a = converted;
+  }
+  const float alpha = 1.0f, beta = epilogue == Epilogue::AddToOutput ? 1.0f : 0.0f;
+  check_cublas(cublasGemmEx(cublas_handle(), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(out_), static_cast<int>(m),
+                            static_cast<int>(in_), &alpha, weights_.get(), input_type_, static_cast<int>(in_), a,
+                            input_type_, static_cast<int>(in_), &beta, y, CUDA_R_32F, static_cast<int>(out_),
+                            CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
+               "cublasGemmEx");
+  const long long count = m * out_;
+  bias_epilogue_kernel<<<grid_for(count), kThreads, 0, stream>>>(y, static_cast<const float*>(bias_.get()), count,
+                                                                  out_, static_cast<int>(epilogue));
+  check_cuda(cudaGetLastError(), "bias_epilogue_kernel");
+}
+
+}  // namespace ltp::ops
