@@ -16,16 +16,10 @@
 namespace ltp {
 namespace {
 
+using test::random_values;
+
 constexpr float kGuard = 12345.0f;
 constexpr int kGuardSize = 64;
-
-std::vector<float> random_values(size_t n, unsigned seed, float scale = 1.0f) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<float> dist(0.0f, scale);
-  std::vector<float> v(n);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
 
 // Output buffer of n values, NaN-poisoned, with a guard tail.
 std::vector<float> poisoned(size_t n) {

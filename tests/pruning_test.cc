@@ -16,14 +16,7 @@
 namespace ltp {
 namespace {
 
-PruningConfig golden_case(const nlohmann::json& c) {
-  PruningConfig p;
-  p.mode = parse_prune_mode(c["mode"]);
-  if (!c["thresholds"].is_null()) p.thresholds = c["thresholds"].get<std::vector<float>>();
-  if (!c["score_norm_length"].is_null()) p.score_norm_length = c["score_norm_length"].get<int>();
-  if (!c["keep_rate"].is_null()) p.keep_rate = c["keep_rate"].get<float>();
-  return p;
-}
+using test::golden_case;
 
 std::string case_name(const nlohmann::json& c) {
   return c["mode"].get<std::string>() + (c["score_norm_length"].is_null() ? "" : " N=" + c["score_norm_length"].dump());

@@ -69,4 +69,21 @@ double check_close(const std::vector<float>& got, const std::vector<float>& ref,
 
 std::vector<float> floats(const nlohmann::json& array) { return array.get<std::vector<float>>(); }
 
+PruningConfig golden_case(const nlohmann::json& c) {
+  PruningConfig p;
+  p.mode = parse_prune_mode(c["mode"]);
+  if (!c["thresholds"].is_null()) p.thresholds = c["thresholds"].get<std::vector<float>>();
+  if (!c["score_norm_length"].is_null()) p.score_norm_length = c["score_norm_length"].get<int>();
+  if (!c["keep_rate"].is_null()) p.keep_rate = c["keep_rate"].get<float>();
+  return p;
+}
+
+std::vector<float> random_values(size_t n, unsigned seed, float scale) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> dist(0.0f, scale);
+  std::vector<float> v(n);
+  for (float& x : v) x = dist(rng);
+  return v;
+}
+
 }  // namespace ltp::test

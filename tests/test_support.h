@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ltp/config.h"
 #include "ltp/tokenizer.h"
 
 namespace ltp::test {
@@ -16,6 +17,7 @@ std::filesystem::path shared_dir();   // ../shared/data
 std::filesystem::path model_dir(const std::string& name);  // tests/data/models/<name>
 nlohmann::json load_golden(const std::string& model);       // tests/data/golden/<model>.json
 Encoding golden_input(const nlohmann::json& record);        // its input_ids / token_type_ids
+PruningConfig golden_case(const nlohmann::json& pruning_case);  // one of its "pruning" cases
 
 // A fresh empty folder under the system temp dir, removed at destruction.
 class TempDir {
@@ -38,5 +40,7 @@ void write_file(const std::filesystem::path& path, const std::string& contents);
 double check_close(const std::vector<float>& got, const std::vector<float>& ref, double atol, double rtol,
                    const std::string& what);
 std::vector<float> floats(const nlohmann::json& array);
+// n values drawn from N(0, scale²), seeded.
+std::vector<float> random_values(size_t n, unsigned seed, float scale = 1.0f);
 
 }  // namespace ltp::test

@@ -1,0 +1,21 @@
+// Moving test vectors between the host and the CUDA device.
+#pragma once
+
+#include <vector>
+
+#include "ltp/tensor.h"
+
+namespace ltp::test {
+
+inline Tensor on_device(const std::vector<float>& values, Device device) {
+  Tensor host({static_cast<int64_t>(values.size())});
+  std::copy(values.begin(), values.end(), host.data());
+  return host.to(device);
+}
+
+inline std::vector<float> on_host(const Tensor& t) {
+  const Tensor host = t.to(Device::CPU);
+  return std::vector<float>(host.data(), host.data() + host.size());
+}
+
+}  // namespace ltp::test
