@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -12,7 +13,12 @@ namespace ltp::test {
 
 namespace fs = std::filesystem;
 
-fs::path data_dir() { return LTP_TEST_DATA; }
+// LTP_TEST_DATA in the environment overrides the build's path (a build run
+// from another checkout, as tools/gpu/check.sh may).
+fs::path data_dir() {
+  const char* from_environment = std::getenv("LTP_TEST_DATA");
+  return from_environment ? fs::path(from_environment) : fs::path(LTP_TEST_DATA);
+}
 fs::path shared_dir() { return LTP_SHARED_DATA; }
 fs::path model_dir(const std::string& name) { return data_dir() / "models" / name; }
 
