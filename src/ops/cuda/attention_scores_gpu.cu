@@ -153,8 +153,12 @@ void attention_impl<Device::CUDA>(const AttentionArgs& a) {
   if (bytes > static_cast<size_t>(limit))
     throw Error("CUDA attention: a sequence of " + std::to_string(a.max_length) + " tokens needs " +
                 std::to_string(bytes) + " bytes of shared memory, the device has " + std::to_string(limit));
-  check_cuda(cudaFuncSetAttribute(attention_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)),
-             "cudaFuncSetAttribute");
+  static size_t allowed = 48 * 1024;  // what a launch may use without asking
+  if (bytes > allowed) {
+    check_cuda(cudaFuncSetAttribute(attention_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)),
+               "cudaFuncSetAttribute");
+    allowed = bytes;
+  }
   float* head_scores =
       a.scores ? static_cast<float*>(cuda_scratch(sizeof(float) * static_cast<size_t>(a.num_heads * a.tokens))) : nullptr;
   const KernelArgs args{a.qkv,      a.offsets,    a.ctx, head_scores, a.tokens, a.max_length, static_cast<int>(a.num_heads),

@@ -3,6 +3,7 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
+#include <cstring>
 #include <vector>
 
 #include "ops/cuda/cuda_context.h"
@@ -50,10 +51,10 @@ std::vector<uint16_t> to_half_bits(const Tensor& weight, cudaDataType_t type) {
     const float x = weight.data()[i];
     if (type == CUDA_R_16F) {
       const __half h = __float2half_rn(x);
-      bits[static_cast<size_t>(i)] = __half_as_ushort(h);
+      std::memcpy(&bits[static_cast<size_t>(i)], &h, sizeof(uint16_t));
     } else {
       const __nv_bfloat16 b = __float2bfloat16_rn(x);
-      bits[static_cast<size_t>(i)] = __bfloat16_as_ushort(b);
+      std::memcpy(&bits[static_cast<size_t>(i)], &b, sizeof(uint16_t));
     }
   }
   return bits;
