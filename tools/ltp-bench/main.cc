@@ -208,7 +208,8 @@ int main(int argc, char** argv) {
 
     const std::string model_name = random_model.empty() ? model->dir().filename().string() : random_model + " (random)";
     std::cout << "ltp-bench " << model_name << " | commit " << LTP_GIT_COMMIT << " | device " << model_options.device
-              << " (oneDNN ISA " << isa_name(dnnl::get_effective_cpu_isa()) << ") | threads " << omp_get_max_threads() << " | pruning "
+              << (model->device() == ltp::Device::CPU ? std::string(" (oneDNN ISA ") + isa_name(dnnl::get_effective_cpu_isa()) + ")" : "")
+              << " | threads " << omp_get_max_threads() << " | pruning "
               << ltp::prune_mode_name(pruned_options.pruning.mode) << " | precision " << ltp::precision_name(model->precision())
               << "\n\n";
 

@@ -1,10 +1,11 @@
-// One block per (sequence, head): n tokens, D head dim, H = N·D hidden.
-// The block walks its sequence's queries in chunks of kRows; per chunk it forms
-// the [kRows × n] logits from K staged in shared memory tile by tile, takes the
-// softmax row by row (one warp per row), adds the probability columns to the
-// head's score row in a fixed order, and forms the context from V tiles with
-// the accumulators in registers. No atomics: results do not depend on
-// scheduling. A second kernel sums the head score rows in head order.
+// One block per (sequence, head, query group): n tokens, D head dim, H = N·D
+// hidden, G groups (so that small batches still fill the GPU). The block walks
+// its group's queries in chunks of kRows; per chunk it forms the [kRows × n]
+// logits from K staged in shared memory tile by tile, takes the softmax row by
+// row (one warp per row), adds the probability columns to its partial score
+// row in a fixed order, and forms the context from V tiles with the
+// accumulators in registers. No atomics: results do not depend on scheduling.
+// A second kernel sums the partial score rows, groups then heads, in order.
 #include "ltp/error.h"
 #include "ops/attention_scores.h"
 #include "ops/cuda/cuda_context.h"
@@ -25,9 +26,10 @@ struct KernelArgs {
   const float* qkv;
   const int64_t* offsets;
   float* ctx;
-  float* head_scores;  // [N × T] or nullptr
+  float* head_scores;  // [G × N × T] partial scores, or nullptr
   long long tokens;
   long long max_length;
+  long long group_rows;  // queries per group, a multiple of kRows
   int heads;
   int head_dim;
   float scale;
@@ -51,6 +53,8 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(KernelArgs a) {
   extern __shared__ float smem[];
   const int d = a.head_dim, h = blockIdx.y;
   const long long begin = a.offsets[blockIdx.x], n = a.offsets[blockIdx.x + 1] - begin;
+  const long long first_query = blockIdx.z * a.group_rows;
+  const long long end_query = first_query + a.group_rows < n ? first_query + a.group_rows : n;
   const long long hidden = static_cast<long long>(a.heads) * d, stride = 3 * hidden, width = a.max_length;
   float* q = smem;
   float* probs = q + kRows * d;
@@ -62,8 +66,8 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(KernelArgs a) {
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
 
   for (long long j = threadIdx.x; j < n; j += kThreads) score[j] = 0.0f;
-  for (long long r0 = 0; r0 < n; r0 += kRows) {
-    const int rows = static_cast<int>(n - r0 < kRows ? n - r0 : kRows);
+  for (long long r0 = first_query; r0 < end_query; r0 += kRows) {
+    const int rows = static_cast<int>(end_query - r0 < kRows ? end_query - r0 : kRows);
     for (int idx = threadIdx.x; idx < kRows * d; idx += kThreads) {
       const int i = idx / d, c = idx % d;
       q[idx] = i < rows ? queries[(r0 + i) * stride + c] * a.scale : 0.0f;
@@ -121,24 +125,35 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(KernelArgs a) {
     }
     __syncthreads();  // before the next chunk overwrites q and probs
   }
+  // Every group writes its row, zeros when it had no queries: the sum reads all.
   if (a.head_scores)
-    for (long long j = threadIdx.x; j < n; j += kThreads) a.head_scores[h * a.tokens + begin + j] = score[j];
+    for (long long j = threadIdx.x; j < n; j += kThreads)
+      a.head_scores[(blockIdx.z * a.heads + h) * a.tokens + begin + j] = score[j];
 }
 
-// scores[t] = Σ_h head_scores[h][t], heads in order.
-__global__ void sum_heads_kernel(const float* head_scores, int heads, long long tokens, float* scores) {
+// scores[t] = Σ_g Σ_h partial[g][h][t], in that order.
+__global__ void sum_partials_kernel(const float* partial, long long rows, long long tokens, float* scores) {
   const long long t = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x;
   if (t >= tokens) return;
   float sum = 0.0f;
-  for (int h = 0; h < heads; ++h) sum += head_scores[h * tokens + t];
+  for (long long r = 0; r < rows; ++r) sum += partial[r * tokens + t];
   scores[t] = sum;
 }
 
-int shared_memory_limit() {
-  int device = 0, limit = 0;
+int device_attribute(cudaDeviceAttr attribute) {
+  int device = 0, value = 0;
   check_cuda(cudaGetDevice(&device), "cudaGetDevice");
-  check_cuda(cudaDeviceGetAttribute(&limit, cudaDevAttrMaxSharedMemoryPerBlockOptin, device), "cudaDeviceGetAttribute");
-  return limit;
+  check_cuda(cudaDeviceGetAttribute(&value, attribute, device), "cudaDeviceGetAttribute");
+  return value;
+}
+
+// Query groups per (sequence, head): enough blocks for about two per
+// multiprocessor, never more groups than chunks of the longest sequence.
+long long query_groups(long long sequences_times_heads, long long max_length) {
+  static const long long target_blocks = 2LL * device_attribute(cudaDevAttrMultiProcessorCount);
+  const long long chunks = (max_length + kRows - 1) / kRows;
+  const long long wanted = (target_blocks + sequences_times_heads - 1) / sequences_times_heads;
+  return wanted < 1 ? 1 : wanted > chunks ? chunks : wanted;
 }
 
 }  // namespace
@@ -149,7 +164,7 @@ void attention_impl<Device::CUDA>(const AttentionArgs& a) {
     throw Error("CUDA attention supports head dimensions up to " + std::to_string(kMaxHeadDim) + ", the model has " +
                 std::to_string(a.head_dim));
   const size_t bytes = shared_bytes(a.max_length, static_cast<int>(a.head_dim));
-  static const int limit = shared_memory_limit();
+  static const int limit = device_attribute(cudaDevAttrMaxSharedMemoryPerBlockOptin);
   if (bytes > static_cast<size_t>(limit))
     throw Error("CUDA attention: a sequence of " + std::to_string(a.max_length) + " tokens needs " +
                 std::to_string(bytes) + " bytes of shared memory, the device has " + std::to_string(limit));
@@ -159,18 +174,28 @@ void attention_impl<Device::CUDA>(const AttentionArgs& a) {
                "cudaFuncSetAttribute");
     allowed = bytes;
   }
+  const long long groups = query_groups(a.num_seqs * a.num_heads, a.max_length);
+  const long long chunks_per_group = ((a.max_length + kRows - 1) / kRows + groups - 1) / groups;
+  const long long partial_rows = groups * a.num_heads;
   float* head_scores =
-      a.scores ? static_cast<float*>(cuda_scratch(sizeof(float) * static_cast<size_t>(a.num_heads * a.tokens))) : nullptr;
-  const KernelArgs args{a.qkv,      a.offsets,    a.ctx, head_scores, a.tokens, a.max_length, static_cast<int>(a.num_heads),
-                        static_cast<int>(a.head_dim), 1.0f / sqrtf(static_cast<float>(a.head_dim))};
-  const dim3 grid(static_cast<unsigned>(a.num_seqs), static_cast<unsigned>(a.num_heads));
+      a.scores ? static_cast<float*>(cuda_scratch(sizeof(float) * static_cast<size_t>(partial_rows * a.tokens))) : nullptr;
+  const KernelArgs args{a.qkv,
+                        a.offsets,
+                        a.ctx,
+                        head_scores,
+                        a.tokens,
+                        a.max_length,
+                        chunks_per_group * kRows,
+                        static_cast<int>(a.num_heads),
+                        static_cast<int>(a.head_dim),
+                        1.0f / sqrtf(static_cast<float>(a.head_dim))};
+  const dim3 grid(static_cast<unsigned>(a.num_seqs), static_cast<unsigned>(a.num_heads), static_cast<unsigned>(groups));
   attention_kernel<<<grid, kThreads, bytes, cuda_stream()>>>(args);
   check_cuda(cudaGetLastError(), "attention_kernel");
   if (!a.scores) return;
-  sum_heads_kernel<<<blocks_for(a.tokens, kThreads), kThreads, 0, cuda_stream()>>>(head_scores,
-                                                                                   static_cast<int>(a.num_heads),
-                                                                                   a.tokens, a.scores);
-  check_cuda(cudaGetLastError(), "sum_heads_kernel");
+  sum_partials_kernel<<<blocks_for(a.tokens, kThreads), kThreads, 0, cuda_stream()>>>(head_scores, partial_rows,
+                                                                                      a.tokens, a.scores);
+  check_cuda(cudaGetLastError(), "sum_partials_kernel");
 }
 
 }  // namespace ltp::ops
