@@ -8,6 +8,8 @@
 #      (tools/gpu/bench.py): BERT-base shape at batch 1, 32, 256 × length 128,
 #      512 in fp32 and fp16, and, with --data, the default LTP model on real text.
 # Writes gpu.txt, build.log, gpu_tests.log, bench.json and table.md to OUT.
+# Packages downloaded by tools/gpu/bring_deps.sh into ./.gpu-deps are unpacked
+# into a private prefix and used instead of installed ones.
 # Exits non-zero when the build or a test fails. About 5 minutes on an H200.
 #
 #   tools/gpu/check.sh OUT [--data GLUE_TASK_DIR]      e.g. --data ../shared/data/glue/SST-2
@@ -19,6 +21,17 @@ if [ "${1:-}" = "--data" ]; then data=$(realpath "${2:?--data needs a folder}");
 mkdir -p "$out"
 out=$(realpath "$out")
 cd "$(dirname "$0")/../.."
+
+if compgen -G ".gpu-deps/*.deb" >/dev/null; then
+  prefix=/tmp/ltp-gpu-deps
+  for deb in .gpu-deps/*.deb; do dpkg-deb -x "$deb" "$prefix"; done
+  libdir="$prefix/usr/lib/x86_64-linux-gnu"
+  export CMAKE_PREFIX_PATH="$prefix/usr${CMAKE_PREFIX_PATH:+:$CMAKE_PREFIX_PATH}"
+  export PKG_CONFIG_PATH="$libdir/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$prefix"
+  export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  command -v pkg-config >/dev/null || export PATH="$prefix/usr/bin:$PATH"
+  echo "check: using the packages in .gpu-deps (unpacked in $prefix)"
+fi
 
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/gpu.txt"
 

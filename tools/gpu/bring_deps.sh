@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# For a GPU machine without ltp's build dependencies and without a network
+# (this workplace's lent H200s): downloads the Debian packages the build needs
+# into ./.gpu-deps (about 8 MiB, ignored by git). Carried along with the run,
+# tools/gpu/check.sh unpacks them into a private prefix and builds against it.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mkdir -p .gpu-deps
+cd .gpu-deps
+# libdnnl2 needs libOpenCL.so.1 (ocl-icd); pkgconf in case the machine has no pkg-config.
+apt-get download libdnnl2 libdnnl-dev libcli11-dev nlohmann-json3-dev libsentencepiece0 libsentencepiece-dev \
+  libutf8proc2 libutf8proc-dev doctest-dev ocl-icd-libopencl1 pkgconf pkgconf-bin libpkgconf3
+du -sh .
