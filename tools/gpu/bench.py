@@ -1,7 +1,8 @@
 """ltp on CUDA (dense and pruned) against PyTorch eager on the same GPU, in one
 run: BERT-base shape with random weights at batch 1, 32, 256 × length 128,
 512, in fp32 and fp16; with --data, also the default LTP model on that GLUE
-task's real text. Writes bench.json and table.md to --out. Run by
+task's real text. Writes bench.json (the table's rows and ltp-bench's own
+records) and table.md to --out. Run by
 tools/gpu/check.sh; needs torch with CUDA and transformers.
 
 Each engine gets the same shapes (full-length synthetic inputs, no padding);
@@ -12,6 +13,7 @@ import argparse
 import json
 import statistics
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -42,10 +44,13 @@ def torch_ms_per_batch(model, batch, length, device, repeat):
     return statistics.median(times)
 
 
-def ltp_records(ltp_bench, device, args, out_json):
-    subprocess.run([str(ltp_bench), "--device", device, "--json", str(out_json), *args], check=True,
-                   stdout=subprocess.DEVNULL)
-    return json.loads(out_json.read_text())["records"]
+def ltp_records(ltp_bench, device, args):
+    """ltp-bench's JSON records for one run."""
+    with tempfile.TemporaryDirectory() as work:
+        out_json = Path(work) / "ltp.json"
+        subprocess.run([str(ltp_bench), "--device", device, "--json", str(out_json), *args], check=True,
+                       stdout=subprocess.DEVNULL)
+        return json.loads(out_json.read_text())["records"]
 
 
 def ms_per_batch(record):
@@ -70,14 +75,15 @@ def main():
     torch.manual_seed(0)
     config = BertConfig(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072,
                         num_labels=2)
-    rows = []
+    rows, raw = [], {}
     for name in args.precisions.split(","):
         # fp16 in PyTorch eager as its users run it for inference: half weights and activations.
         model = BertForSequenceClassification(config).to(args.device, PRECISIONS[name]).eval()
-        records = ltp_records(args.ltp_bench, args.device, ["--random-model", "bert-base", "--precision", name, "--keep-rate",
-                                               str(KEEP_RATE), "--length", args.lengths,
-                                               "--batch-size", args.batches, "--sequences", str(max(batches)),
-                                               "--repeat", "5"], args.out / f"ltp-{name}.json")
+        records = ltp_records(args.ltp_bench, args.device,
+                              ["--random-model", "bert-base", "--precision", name, "--keep-rate", str(KEEP_RATE),
+                               "--length", args.lengths, "--batch-size", args.batches, "--sequences",
+                               str(max(batches)), "--repeat", "5"])
+        raw[f"bert-base {name}"] = records
         for batch in batches:
             for length in lengths:
                 point = {r["mode"]: r for r in records if r["batch_size"] == batch and r["length"] == length}
@@ -93,8 +99,8 @@ def main():
             torch.cuda.empty_cache()
         if args.data:
             records = ltp_records(args.ltp_bench, args.device, ["--data", str(args.data), "--precision", name,
-                                                                "--batch-size", args.batches, "--repeat", "5"],
-                                  args.out / f"ltp-default-{name}.json")
+                                                                "--batch-size", args.batches, "--repeat", "5"])
+            raw[f"default {name}"] = records
             for batch in batches:
                 point = {r["mode"]: r for r in records if r.get("batch_size") == batch}
                 dense, pruned = point["dense"], point["pruned"]
@@ -105,7 +111,7 @@ def main():
                     "flops_reduction": dense["flops_per_seq"]["dense"] / pruned["flops_per_seq"]["performed"],
                 })
 
-    (args.out / "bench.json").write_text(json.dumps(rows, indent=1))
+    (args.out / "bench.json").write_text(json.dumps({"rows": rows, "ltp_bench_records": raw}, indent=1))
     lines = ["| model | precision | batch | length | PyTorch ms | ltp dense ms | ltp pruned ms | dense vs PyTorch "
              "| pruned vs dense | FLOPs reduction | speedup / reduction |", "|---" * 11 + "|"]
     for r in rows:

@@ -7,10 +7,12 @@
 #   3. benchmarks ltp dense and pruned against PyTorch eager on the same GPU
 #      (tools/gpu/bench.py): BERT-base shape at batch 1, 32, 256 × length 128,
 #      512 in fp32 and fp16, and, with --data, the default LTP model on real text.
-# Writes gpu.txt, build.log, gpu_tests.log, bench.json and table.md to OUT.
+# Writes gpu.txt, build.log, gpu_tests.log, bench.json, table.md and, where
+# compute-sanitizer exists, sanitizer.log to OUT (six files).
 # Packages downloaded by tools/gpu/bring_deps.sh into ./.gpu-deps are unpacked
 # into a private prefix and used instead of installed ones.
-# Exits non-zero when the build or a test fails. About 5 minutes on an H200.
+# Exits non-zero when the build or a test fails (after the benchmarks).
+# About 5 minutes on an H200.
 #
 #   tools/gpu/check.sh OUT [--data GLUE_TASK_DIR]      e.g. --data ../shared/data/glue/SST-2
 set -euo pipefail
@@ -42,8 +44,19 @@ cmake --build build-gpu -j"$(nproc)" --target ltp-bench ltp_gpu_tests >>"$out/bu
 
 echo "check: gpu tests (log: $out/gpu_tests.log)"
 # Run directly, not through ctest: here a skip (exit 77, no device) is a failure.
-LTP_TEST_DATA="$PWD/tests/data" build-gpu/tests/ltp_gpu_tests 2>&1 | tee "$out/gpu_tests.log"
+# A failure is reported at the end: the benchmarks still run, as one call may be all there is.
+export LTP_TEST_DATA="$PWD/tests/data"
+tests=0
+build-gpu/tests/ltp_gpu_tests 2>&1 | tee "$out/gpu_tests.log" || tests=$?
+[ "$tests" -eq 77 ] && exit 77
 
 echo "check: benchmarks"
 python3 tools/gpu/bench.py --ltp-bench build-gpu/tools/ltp-bench --out "$out" ${data:+--data "$data"}
+
+if command -v compute-sanitizer >/dev/null; then
+  echo "check: compute-sanitizer memcheck on the op and tiny-model tests (log: $out/sanitizer.log)"
+  compute-sanitizer --tool memcheck --error-exitcode 1 build-gpu/tests/ltp_gpu_tests --test-case-exclude="*BERT-base*" \
+    >"$out/sanitizer.log" 2>&1 || { echo "check: memcheck found errors"; tests=1; }
+fi
 echo "check: done; the table is $out/table.md"
+exit "$tests"
