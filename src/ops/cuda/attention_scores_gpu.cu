@@ -113,12 +113,14 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(KernelArgs a) {
       stage_tile(tile, values, stride, kb, n, d);
       __syncthreads();
       const int keys_here = static_cast<int>(n - kb < kKeys ? n - kb : kKeys);
+#pragma unroll  // acc stays in registers only when every index is a constant
       for (int k = 0; k < kMaxPairs; ++k) {
         const int p = threadIdx.x + k * kThreads, i = p / d, c = p % d;
         if (p >= kRows * d || i >= rows) continue;
         for (int j = 0; j < keys_here; ++j) acc[k] += probs[i * width + kb + j] * tile[j * (d + 1) + c];
       }
     }
+#pragma unroll
     for (int k = 0; k < kMaxPairs; ++k) {
       const int p = threadIdx.x + k * kThreads, i = p / d, c = p % d;
       if (p < kRows * d && i < rows) a.ctx[(begin + r0 + i) * hidden + static_cast<long long>(h) * d + c] = acc[k];
