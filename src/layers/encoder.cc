@@ -59,6 +59,7 @@ void Encoder::select_survivors(int l, const float* scores, std::vector<SequenceO
   b.keep_rows.clear();
   b.pruned_rows.clear();
   b.pruned_boundaries.assign(1, 0);
+  const bool list_pruned = pools_pruned_tokens();
   int64_t next_offset = 0;
   for (int64_t s = 0; s < b.num_seqs(); ++s) {
     const auto seq = static_cast<size_t>(s);
@@ -75,7 +76,7 @@ void Encoder::select_survivors(int l, const float* scores, std::vector<SequenceO
       if (next_kept < b.kept.size() && b.kept[next_kept] == j) {
         b.keep_rows.push_back(begin + j);
         ++next_kept;
-      } else if (pools_pruned_tokens()) {
+      } else if (list_pruned) {
         b.pruned_rows.push_back(begin + j);
       }
     }
@@ -135,14 +136,13 @@ void Encoder::run_layer(int l, std::vector<SequenceOutput>& out) {
   }
 
   // hidden = LN(hidden + context·Woᵀ + bo);  hidden = LN(hidden + FFN(hidden))
-  const int64_t rows = kept_total;
-  w.attention_out.forward(b.context.data(), rows, b.hidden.data(), ops::Epilogue::AddToOutput);
-  ops::layer_norm(device, b.hidden.data(), rows,
+  w.attention_out.forward(b.context.data(), kept_total, b.hidden.data(), ops::Epilogue::AddToOutput);
+  ops::layer_norm(device, b.hidden.data(), kept_total,
                   {w.attention_norm.gamma.data(), w.attention_norm.beta.data(), h, c.layer_norm_eps});
-  b.intermediate.resize({rows, c.intermediate_size});
-  w.intermediate.forward(b.hidden.data(), rows, b.intermediate.data(), ops::Epilogue::Gelu);
-  w.output.forward(b.intermediate.data(), rows, b.hidden.data(), ops::Epilogue::AddToOutput);
-  ops::layer_norm(device, b.hidden.data(), rows,
+  b.intermediate.resize({kept_total, c.intermediate_size});
+  w.intermediate.forward(b.hidden.data(), kept_total, b.intermediate.data(), ops::Epilogue::Gelu);
+  w.output.forward(b.intermediate.data(), kept_total, b.hidden.data(), ops::Epilogue::AddToOutput);
+  ops::layer_norm(device, b.hidden.data(), kept_total,
                   {w.output_norm.gamma.data(), w.output_norm.beta.data(), h, c.layer_norm_eps});
 }
 

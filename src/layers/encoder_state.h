@@ -19,8 +19,8 @@ struct Encoder::Buffers {
   explicit Buffers(Device device)
       : hidden({0}, device), spare({0}, device), qkv({0}, device), context({0}, device), intermediate({0}, device),
         scores({0}, device), pruned_sum({0}, device), head_input({0}, device), head_pooled({0}, device),
-        logits({0}, device), offsets_on_device(device), rows_on_device(device), pruned_rows_on_device(device), boundaries_on_device(device),
-        ids_on_device(device), type_ids_on_device(device), position_ids_on_device(device) {}
+        logits({0}, device), offsets_on_device(device), rows_on_device(device), pruned_rows_on_device(device),
+        boundaries_on_device(device), ids_on_device(device), type_ids_on_device(device), position_ids_on_device(device) {}
 
   // Host: the layout of the batch.
   std::vector<int64_t> offsets;         // [B+1] row of each sequence's first alive token

@@ -14,7 +14,7 @@ namespace ltp::ops {
 template <class T>
 class DeviceArray {
  public:
-  explicit DeviceArray(Device device) : device_(device), storage_(nullptr, Release{device}) {}
+  explicit DeviceArray(Device device) : device_(device), storage_(nullptr, DeviceRelease{device}) {}
 
   // host[0..n) readable by `device` kernels until the next upload.
   const T* upload(const std::vector<T>& host) {
@@ -30,12 +30,8 @@ class DeviceArray {
   }
 
  private:
-  struct Release {
-    Device device;
-    void operator()(T* p) const { release(device, p); }
-  };
   Device device_;
-  std::unique_ptr<T, Release> storage_;
+  std::unique_ptr<T, DeviceRelease> storage_;
   size_t capacity_ = 0;
 };
 

@@ -18,6 +18,12 @@ void copy(const void* src, Device src_device, void* dst, Device dst_device, size
 // Waits for the work queued on `device` (timing; the CPU never queues).
 void synchronize(Device device);
 
+// A unique_ptr deleter for storage from allocate().
+struct DeviceRelease {
+  Device device;
+  void operator()(void* p) const noexcept { release(device, p); }
+};
+
 // data[0..n) readable on the host: data itself on the CPU, else a copy in scratch.
 template <class T>
 const T* host_view(const T* data, Device device, size_t n, std::vector<T>& scratch) {

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <vector>
 
-#include "ltp/error.h"
 #include "ops/cpu/cpu_kernel.h"
 
 namespace ltp::ops {
@@ -74,7 +73,7 @@ std::unique_ptr<LinearBackend> make_linear_backend<Device::CPU>(const Tensor& we
 
 CpuLinear::CpuLinear(const Tensor& weight, const Tensor& bias, Precision precision)
     : in_(weight.dim(1)), out_(weight.dim(0)), bf16_inputs_(false), round_inputs_(false) {
-  if (precision == Precision::FP16) throw Error("fp16 runs on --device cuda only; on the CPU use --precision bf16");
+  require_device(Device::CPU, precision);  // refuses fp16
   auto& engine = cpu_engine();
   // Hugging Face stores W as [N×K]; oneDNN wants B = Wᵀ [K×N]: the same bytes read as "ba".
   Tensor rounded;

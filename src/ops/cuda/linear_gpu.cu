@@ -68,12 +68,12 @@ std::unique_ptr<LinearBackend> make_linear_backend<Device::CUDA>(const Tensor& w
   return std::make_unique<CudaLinear>(weight, bias, precision);
 }
 
-void CudaLinear::DeviceFree::operator()(void* p) const { release(Device::CUDA, p); }
-
 CudaLinear::CudaLinear(const Tensor& weight, const Tensor& bias, Precision precision)
     : in_(weight.dim(1)),
       out_(weight.dim(0)),
-      input_type_(precision == Precision::FP32 ? CUDA_R_32F : precision == Precision::FP16 ? CUDA_R_16F : CUDA_R_16BF) {
+      input_type_(precision == Precision::FP32 ? CUDA_R_32F : precision == Precision::FP16 ? CUDA_R_16F : CUDA_R_16BF),
+      weights_(nullptr, DeviceRelease{Device::CUDA}),
+      bias_(bias.to(Device::CUDA)) {
   const size_t count = static_cast<size_t>(weight.size());
   weights_.reset(allocate(Device::CUDA, count * element_bytes(input_type_)));
   if (input_type_ == CUDA_R_32F) {
@@ -82,8 +82,6 @@ CudaLinear::CudaLinear(const Tensor& weight, const Tensor& bias, Precision preci
     const std::vector<uint16_t> bits = to_half_bits(weight, input_type_);
     copy(bits.data(), Device::CPU, weights_.get(), Device::CUDA, count * sizeof(uint16_t));
   }
-  bias_.reset(allocate(Device::CUDA, static_cast<size_t>(out_) * sizeof(float)));
-  copy(bias.data(), Device::CPU, bias_.get(), Device::CUDA, static_cast<size_t>(out_) * sizeof(float));
 }
 
 void CudaLinear::forward(const float* x, int64_t m, float* y, Epilogue epilogue) const {
@@ -106,7 +104,7 @@ void CudaLinear::forward(const float* x, int64_t m, float* y, Epilogue epilogue)
                             CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
                "cublasGemmEx");
   const long long count = m * out_;
-  bias_epilogue_kernel<<<grid_for(count), kThreads, 0, stream>>>(y, static_cast<const float*>(bias_.get()), count,
+  bias_epilogue_kernel<<<grid_for(count), kThreads, 0, stream>>>(y, bias_.data(), count,
                                                                   out_, static_cast<int>(epilogue));
   check_cuda(cudaGetLastError(), "bias_epilogue_kernel");
 }

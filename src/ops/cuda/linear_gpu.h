@@ -11,6 +11,7 @@
 
 #include "ltp/tensor.h"
 #include "ops/linear.h"
+#include "ops/memory.h"
 
 namespace ltp::ops {
 
@@ -20,14 +21,11 @@ class CudaLinear final : public LinearBackend {
   void forward(const float* x, int64_t m, float* y, Epilogue epilogue) const override;
 
  private:
-  struct DeviceFree {
-    void operator()(void* p) const;
-  };
   int64_t in_;
   int64_t out_;
   cudaDataType_t input_type_;
-  std::unique_ptr<void, DeviceFree> weights_;  // [N × K] in input_type_
-  std::unique_ptr<void, DeviceFree> bias_;     // [N] fp32
+  std::unique_ptr<void, DeviceRelease> weights_;  // [N × K] in input_type_
+  Tensor bias_;                                   // [N] fp32, on the device
 };
 
 }  // namespace ltp::ops
