@@ -15,7 +15,7 @@
 namespace ltp::eval {
 namespace {
 
-std::filesystem::path glue(const std::string& task) { return test::shared_dir() / "glue" / task; }
+std::filesystem::path glue(const std::string& task) { return test::glue_dir() / task; }
 
 TEST_CASE("glue: the real dev sets load whole, with their quirks") {
   const std::vector<std::pair<std::string, size_t>> sizes = {
@@ -140,7 +140,7 @@ TEST_CASE("evaluate: embedding models by cosine similarity, both pooling choices
   test::TempDir dir;
   test::copy_model("tiny-bert-embed", dir.path());
   // A 1000-entry vocabulary for the 1000-row embedding table: most words become [UNK], enough for plumbing.
-  std::ifstream full(test::shared_dir() / "tokenizers" / "bert-base-uncased" / "vocab.txt");
+  std::ifstream full(test::tokenizers_dir() / "bert-base-uncased" / "vocab.txt");
   std::string vocab, line;
   for (int i = 0; i < 1000 && std::getline(full, line); ++i) vocab += line + "\n";
   test::write_file(dir.path() / "vocab.txt", vocab);

@@ -19,7 +19,8 @@ fs::path data_dir() {
   const char* from_environment = std::getenv("LTP_TEST_DATA");
   return from_environment ? fs::path(from_environment) : fs::path(LTP_TEST_DATA);
 }
-fs::path shared_dir() { return LTP_SHARED_DATA; }
+fs::path tokenizers_dir() { return data_dir() / "tokenizers"; }
+fs::path glue_dir() { return data_dir().parent_path().parent_path() / "data" / "glue"; }  // tests/data → repository root
 fs::path model_dir(const std::string& name) { return data_dir() / "models" / name; }
 
 nlohmann::json load_golden(const std::string& model) {

@@ -13,7 +13,8 @@
 namespace ltp::test {
 
 std::filesystem::path data_dir();     // tests/data
-std::filesystem::path shared_dir();   // ../shared/data
+std::filesystem::path tokenizers_dir();  // tests/data/tokenizers (reference tokenizer files)
+std::filesystem::path glue_dir();        // data/glue (the GLUE dev sets the project ships)
 std::filesystem::path model_dir(const std::string& name);  // tests/data/models/<name>
 nlohmann::json load_golden(const std::string& model);       // tests/data/golden/<model>.json
 Encoding golden_input(const nlohmann::json& record);        // its input_ids / token_type_ids

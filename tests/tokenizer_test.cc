@@ -15,13 +15,13 @@ namespace ltp {
 namespace {
 
 std::unique_ptr<WordPieceTokenizer> bert_tokenizer(const std::string& vocab) {
-  return std::make_unique<WordPieceTokenizer>(test::shared_dir() / "tokenizers" / vocab / "vocab.txt",
+  return std::make_unique<WordPieceTokenizer>(test::tokenizers_dir() / vocab / "vocab.txt",
                                               BertNormalizerOptions{vocab == "bert-base-uncased", std::nullopt, true});
 }
 
-// The four reference tokenizers, built from the files in ../shared/data/tokenizers.
+// The four reference tokenizers, built from the files in tests/data/tokenizers.
 std::unique_ptr<Tokenizer> reference_tokenizer(const std::string& name) {
-  const auto dir = test::shared_dir() / "tokenizers" / name;
+  const auto dir = test::tokenizers_dir() / name;
   if (name == "roberta-base") return std::make_unique<ByteLevelBpeTokenizer>(dir / "vocab.json", dir / "merges.txt", false);
   if (name == "albert-base-v2") return std::make_unique<SentencePieceTokenizer>(dir / "spiece.model", SentencePieceOptions{});
   return bert_tokenizer(name);
@@ -67,7 +67,7 @@ TEST_CASE("tokenizers: 100% equal to Hugging Face on the GLUE dev sets and the h
 
 TEST_CASE("tokenizer.json: WordPiece and byte-level BPE files tokenize as their vocab files do") {
   const std::vector<std::pair<std::filesystem::path, std::string>> files = {
-      {test::shared_dir() / "tokenizers" / "bert-base-uncased" / "tokenizer.json", "bert-base-uncased"},
+      {test::tokenizers_dir() / "bert-base-uncased" / "tokenizer.json", "bert-base-uncased"},
       {test::data_dir() / "tokenizer" / "roberta-base" / "tokenizer.json", "roberta-base"}};
   for (const auto& [file, golden] : files) {
     const auto tok = tokenizer_from_json(file);
@@ -82,11 +82,11 @@ TEST_CASE("tokenizer.json: WordPiece and byte-level BPE files tokenize as their 
 TEST_CASE("tokenizer.json: unsupported parts are refused by name") {
   test::TempDir dir;
   const auto path = dir.path() / "tokenizer.json";
-  nlohmann::json j = nlohmann::json::parse(test::read_file(test::shared_dir() / "tokenizers" / "bert-base-uncased" / "tokenizer.json"));
+  nlohmann::json j = nlohmann::json::parse(test::read_file(test::tokenizers_dir() / "bert-base-uncased" / "tokenizer.json"));
   j["normalizer"] = {{"type", "NFC"}};
   test::write_file(path, j.dump());
   CHECK_THROWS_WITH_AS(tokenizer_from_json(path), doctest::Contains("normalizer {\"type\":\"NFC\"} is not supported"), Error);
-  j = nlohmann::json::parse(test::read_file(test::shared_dir() / "tokenizers" / "bert-base-uncased" / "tokenizer.json"));
+  j = nlohmann::json::parse(test::read_file(test::tokenizers_dir() / "bert-base-uncased" / "tokenizer.json"));
   j["model"]["type"] = "Unigram";
   test::write_file(path, j.dump());
   CHECK_THROWS_WITH_AS(tokenizer_from_json(path), doctest::Contains("model.type \"Unigram\" is not supported"), Error);
@@ -154,11 +154,11 @@ TEST_CASE("truncation longest_first: lengths as Hugging Face computes them") {
 
 TEST_CASE("tokenizer files: each kind of folder gets its tokenizer") {
   test::TempDir dir;
-  const auto shared = test::shared_dir() / "tokenizers";
-  std::filesystem::copy(shared / "roberta-base", dir.path() / "bpe");
-  std::filesystem::copy(shared / "albert-base-v2", dir.path() / "sp");
+  const auto files = test::tokenizers_dir();
+  std::filesystem::copy(files / "roberta-base", dir.path() / "bpe");
+  std::filesystem::copy(files / "albert-base-v2", dir.path() / "sp");
   std::filesystem::create_directories(dir.path() / "json");
-  std::filesystem::copy(shared / "bert-base-uncased" / "tokenizer.json", dir.path() / "json" / "tokenizer.json");
+  std::filesystem::copy(files / "bert-base-uncased" / "tokenizer.json", dir.path() / "json" / "tokenizer.json");
   const std::string text = "Hello, World! It's a charming café journey.";
   for (const auto& [folder, name] : std::vector<std::pair<std::string, std::string>>{
            {"bpe", "roberta-base"}, {"sp", "albert-base-v2"}, {"json", "bert-base-uncased"}}) {

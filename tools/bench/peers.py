@@ -2,7 +2,7 @@
 Runtime and ltp (dense and pruned), measured in one run with the engines
 interleaved round by round. Not part of the tests.
 
-    python tools/bench/peers.py --model DIR --data ../shared/data/glue/SST-2 --batch-size 32
+    python tools/bench/peers.py --model DIR --data data/glue/SST-2 --batch-size 32
     python tools/bench/peers.py --random bert-base --length 128 --batch-size 32
     python tools/bench/peers.py --random bert-base --length 128 --batch-size 1 --rounds 3
 

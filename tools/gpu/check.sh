@@ -14,7 +14,7 @@
 # Exits non-zero when the build or a test fails (after the benchmarks).
 # About 5 minutes on an H200.
 #
-#   tools/gpu/check.sh OUT [--data GLUE_TASK_DIR]      e.g. --data ../shared/data/glue/SST-2
+#   tools/gpu/check.sh OUT [--data GLUE_TASK_DIR]      e.g. --data data/glue/SST-2
 set -euo pipefail
 out=${1:?usage: tools/gpu/check.sh OUT [--data GLUE_TASK_DIR]}
 shift

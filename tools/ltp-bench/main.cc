@@ -150,7 +150,7 @@ int main(int argc, char** argv) {
   app.footer(
       "Examples:\n"
       "  ltp-bench --random-model bert-base --batch-size 1,32 --length 128   shape-bound, random weights\n"
-      "  ltp-bench -m MODEL --data ../shared/data/glue/SST-2 --batch-size 32  real lengths, dense vs pruned\n"
+      "  ltp-bench -m MODEL --data data/glue/SST-2 --batch-size 32  real lengths, dense vs pruned\n"
       "  ltp-bench --random-model bert-base --keep-rate 0.5 --length 128,512 --repeat 3 --json out.json\n"
       "Spread is half the min-max range over repetitions, relative to the median.");
   ltp::cli::ModelOptions model_options;

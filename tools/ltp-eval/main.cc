@@ -14,7 +14,7 @@ int main(int argc, char** argv) {
   CLI::App app("ltp-eval: GLUE dev-set metrics, FLOPs and tokens kept, dense or pruned", "ltp-eval");
   app.footer(
       "Examples:\n"
-      "  ltp-eval -m models/default --data ../shared/data/glue/SST-2           task from the folder name\n"
+      "  ltp-eval -m models/default --data data/glue/SST-2           task from the folder name\n"
       "  ltp-eval -m MODEL --task STS-B --data DIR --json report.json          machine-readable report\n"
       "  ltp-eval -m MODEL --data DIR --sweep threshold-scale=0,0.5,1,1.5,2    CSV + SVG of metric vs FLOPs\n"
       "  ltp-eval -m MODEL --data DIR --sweep keep-rate=0.2,0.4,0.6 --limit 200   top-k baseline, quick");
