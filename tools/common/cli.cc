@@ -1,18 +1,30 @@
 #include "cli.h"
 
+#include <cstdlib>
 #include <iostream>
 
 #include "ltp/error.h"
 
-#ifndef LTP_DEFAULT_MODEL_DIR
-#define LTP_DEFAULT_MODEL_DIR "models/default"
-#endif
-
 namespace ltp::cli {
 
+namespace fs = std::filesystem;
+
+fs::path default_model_dir() {
+  if (const char* from_environment = std::getenv("LTP_MODEL"); from_environment && *from_environment)
+    return from_environment;
+  // <prefix>/bin/ltp-run → <prefix>/share/ltp/models/default; the build tree
+  // links build/share/ltp/models/default to the source tree's models/default.
+  std::error_code error;
+  const fs::path program = fs::read_symlink("/proc/self/exe", error);
+  if (error) return "models/default";
+  return program.parent_path().parent_path() / "share" / "ltp" / "models" / "default";
+}
+
 void add_model_options(CLI::App& app, ModelOptions& o) {
-  o.model_dir = LTP_DEFAULT_MODEL_DIR;
-  app.add_option("-m,--model", o.model_dir, "Model folder (config.json, model.safetensors, tokenizer files)")
+  o.model_dir = default_model_dir();
+  app.add_option("-m,--model", o.model_dir,
+                 "Model folder (config.json, model.safetensors, tokenizer files); default: $LTP_MODEL, else the "
+                 "model installed beside the program")
       ->capture_default_str();
   app.add_option("--device", o.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
   app.add_option("--precision", o.precision,

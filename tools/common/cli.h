@@ -38,6 +38,9 @@ struct PoolingOptions {
   std::string mean_over = "all";  // "all": pruned tokens from where they left; "survivors"
 };
 
+// The model used without -m: $LTP_MODEL, else <prefix>/share/ltp/models/default
+// beside the running program's bin/.
+std::filesystem::path default_model_dir();
 void add_model_options(CLI::App& app, ModelOptions& options);
 void add_prune_options(CLI::App& app, PruneOptions& options);
 void add_pooling_options(CLI::App& app, PoolingOptions& options);
