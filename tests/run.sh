@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# The whole test suite: builds (via tools/setup.sh), runs ctest, then builds
-# again with AddressSanitizer + UndefinedBehaviorSanitizer and runs ctest there.
-# The sanitizer build leaves the CUDA backend out: the sanitizers cannot see
-# device code, and that build also proves the CPU-only configuration.
-# Exits non-zero when any test fails.
+# The whole test suite: builds (via tools/setup.sh) and runs ctest; then the
+# same suite against oneDNN 3 (tools/onednn3.sh, from PyPI) and under
+# AddressSanitizer + UndefinedBehaviorSanitizer. The extra builds leave the
+# CUDA backend out: the sanitizers cannot see device code, and they also prove
+# the CPU-only configuration. Exits non-zero when any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+jobs=$(nproc)
 
 bash tools/setup.sh
-(cd build && ctest --output-on-failure)
+(cd build && ctest -j"$jobs" --output-on-failure)
+
+echo "tests: oneDNN 3 build in ./build-dnnl3"
+bash tools/onednn3.sh "$PWD/.deps/onednn3"
+cmake -S . -B build-dnnl3 -DCMAKE_PREFIX_PATH="$PWD/.deps/onednn3" -DLTP_WITH_CUDA=OFF >/dev/null
+cmake --build build-dnnl3 -j"$jobs" >/dev/null
+(cd build-dnnl3 && ctest -j"$jobs" --output-on-failure)
 
 echo "tests: sanitizer build in ./build-asan"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLTP_SANITIZE=ON -DLTP_WITH_CUDA=OFF >/dev/null
-cmake --build build-asan -j"$(nproc)" >/dev/null
-(cd build-asan && ctest --output-on-failure)
+cmake --build build-asan -j"$jobs" >/dev/null
+(cd build-asan && ctest -j"$jobs" --output-on-failure)

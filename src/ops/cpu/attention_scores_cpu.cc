@@ -15,6 +15,7 @@
 
 #include "ops/attention_scores.h"
 #include "ops/cpu/cpu_kernel.h"
+#include "ops/cpu/dnnl_compat.h"
 #include "ops/cpu/linear_cpu.h"
 
 namespace ltp::ops {
@@ -28,7 +29,7 @@ using dt = memory::data_type;
 constexpr size_t kMaxCachedLengths = 512;
 
 struct SequencePrimitives {
-  dnnl::matmul scores;   // S = Q·Kᵀ/√D    [N × n × n]
+  dnnl::matmul scores;   // S = Q·Kᵀ (1/√D is applied in the softmax)  [N × n × n]
   dnnl::matmul context;  // C = P·V        [N × n × D]
   memory::desc q, k_t, s, v, c;
 };
@@ -47,10 +48,9 @@ class AttentionPrimitives {
     p.s = memory::desc({heads, n, n}, dt::f32, memory::format_tag::abc);
     p.v = memory::desc({heads, n, d}, dt::f32, {d, 3 * h, 1});
     p.c = memory::desc({heads, n, d}, dt::f32, {d, h, 1});
-    dnnl::primitive_attr scaled;
-    scaled.set_output_scales(0, {1.0f / std::sqrt(static_cast<float>(d))});
-    p.scores = dnnl::matmul({dnnl::matmul::desc(p.q, p.k_t, p.s), scaled, cpu_engine()});
-    p.context = dnnl::matmul({dnnl::matmul::desc(p.s, p.v, p.c), cpu_engine()});
+    const memory::desc no_bias;
+    p.scores = dnnl::matmul(matmul_primitive_desc(cpu_engine(), p.q, p.k_t, no_bias, p.s));
+    p.context = dnnl::matmul(matmul_primitive_desc(cpu_engine(), p.s, p.v, no_bias, p.c));
     return cache_.emplace(key, p).first->second;
   }
 
@@ -69,13 +69,15 @@ dnnl::stream& thread_stream() {
   return stream;
 }
 
-// Softmax of one row of n logits in place; adds the probabilities to scores (if any).
-LTP_CPU_KERNEL void softmax_row(float* row, int64_t n, float* scores) {
+// Softmax of one row of n unscaled logits q·k times `scale` (1/√D), in place;
+// adds the probabilities to scores (if any). Scaling here rather than in the
+// GEMM keeps the GEMM free of attributes whose form differs across oneDNN versions.
+LTP_CPU_KERNEL void softmax_row(float* row, int64_t n, float scale, float* scores) {
   float max_logit = -INFINITY;
   for (int64_t j = 0; j < n; ++j) max_logit = std::max(max_logit, row[j]);
   float sum = 0.0f;
   for (int64_t j = 0; j < n; ++j) {
-    row[j] = std::exp(row[j] - max_logit);
+    row[j] = std::exp((row[j] - max_logit) * scale);
     sum += row[j];
   }
   const float inv = 1.0f / sum;
@@ -103,11 +105,12 @@ void attend_sequence(const float* qkv, float* ctx, int64_t n, int64_t heads, int
   p.scores.execute(stream, {{DNNL_ARG_SRC, q}, {DNNL_ARG_WEIGHTS, k_t}, {DNNL_ARG_DST, s}});
   stream.wait();
   if (head_scores) std::fill(head_scores, head_scores + heads * n, 0.0f);
+  const float scale = 1.0f / std::sqrt(static_cast<float>(d));
   // Rows of one head share its score row, so a head is one unit of parallel work.
 #pragma omp parallel for schedule(static) if (parallel_rows)
   for (int64_t hd = 0; hd < heads; ++hd)
     for (int64_t i = 0; i < n; ++i)
-      softmax_row(probs.data() + (hd * n + i) * n, n, head_scores ? head_scores + hd * n : nullptr);
+      softmax_row(probs.data() + (hd * n + i) * n, n, scale, head_scores ? head_scores + hd * n : nullptr);
   p.context.execute(stream, {{DNNL_ARG_SRC, s}, {DNNL_ARG_WEIGHTS, v}, {DNNL_ARG_DST, c}});
   stream.wait();
 }

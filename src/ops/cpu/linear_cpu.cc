@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ops/cpu/cpu_kernel.h"
+#include "ops/cpu/dnnl_compat.h"
 
 namespace ltp::ops {
 
@@ -22,8 +23,8 @@ constexpr size_t kMaxCachedPrimitives = 256;
 
 dnnl::primitive_attr epilogue_attr(Epilogue epilogue) {
   dnnl::post_ops ops;
-  if (epilogue == Epilogue::Gelu) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
-  if (epilogue == Epilogue::Tanh) ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f);
+  if (epilogue == Epilogue::Gelu) append_eltwise(ops, dnnl::algorithm::eltwise_gelu_erf);
+  if (epilogue == Epilogue::Tanh) append_eltwise(ops, dnnl::algorithm::eltwise_tanh);
   if (epilogue == Epilogue::AddToOutput) ops.append_sum(1.0f);
   dnnl::primitive_attr attr;
   attr.set_post_ops(ops);
@@ -44,7 +45,7 @@ dnnl::matmul::primitive_desc layout_query(int64_t in, int64_t out, dt src_type) 
   const memory::desc weights({in, out}, src_type, tag::any);
   const memory::desc bias({1, out}, dt::f32, tag::ab);
   const memory::desc dst({kLayoutM, out}, dt::f32, tag::ab);
-  return dnnl::matmul::primitive_desc(dnnl::matmul::desc(src, weights, bias, dst), cpu_engine());
+  return matmul_primitive_desc(cpu_engine(), src, weights, bias, dst);
 }
 
 }  // namespace
@@ -107,8 +108,8 @@ dnnl::matmul CpuLinear::primitive(int64_t m, Epilogue epilogue) const {
   const memory::desc src_desc({m, in_}, bf16_inputs_ ? dt::bf16 : dt::f32, tag::ab);
   const memory::desc bias_desc({1, out_}, dt::f32, tag::ab);
   const memory::desc dst_desc({m, out_}, dt::f32, tag::ab);
-  const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(src_desc, packed_desc_, bias_desc, dst_desc),
-                                        epilogue_attr(epilogue), cpu_engine());
+  const auto pd = matmul_primitive_desc(cpu_engine(), src_desc, packed_desc_, bias_desc, dst_desc,
+                                        epilogue_attr(epilogue));
   return primitives_.emplace(key, dnnl::matmul(pd)).first->second;
 }
 

@@ -1,0 +1,32 @@
+// The oneDNN calls whose form changed between 2.x and 3.x, written once so the
+// rest of the CPU backend builds against either (docs/ARCHITECTURE.md).
+#pragma once
+
+#include <oneapi/dnnl/dnnl.hpp>
+#include <oneapi/dnnl/dnnl_version.h>
+
+namespace ltp::ops {
+
+// A matmul primitive descriptor on `engine`; an empty `bias` means no bias.
+inline dnnl::matmul::primitive_desc matmul_primitive_desc(const dnnl::engine& engine, const dnnl::memory::desc& src,
+                                                          const dnnl::memory::desc& weights,
+                                                          const dnnl::memory::desc& bias,
+                                                          const dnnl::memory::desc& dst,
+                                                          const dnnl::primitive_attr& attr = {}) {
+#if DNNL_VERSION_MAJOR >= 3
+  return dnnl::matmul::primitive_desc(engine, src, weights, bias, dst, attr);
+#else
+  return dnnl::matmul::primitive_desc(dnnl::matmul::desc(src, weights, bias, dst), attr, engine);
+#endif
+}
+
+// An element-wise post-op without parameters (GELU, tanh).
+inline void append_eltwise(dnnl::post_ops& ops, dnnl::algorithm algorithm) {
+#if DNNL_VERSION_MAJOR >= 3
+  ops.append_eltwise(algorithm, 0.0f, 0.0f);
+#else
+  ops.append_eltwise(1.0f, algorithm, 0.0f, 0.0f);
+#endif
+}
+
+}  // namespace ltp::ops
