@@ -56,7 +56,8 @@ bool cpu_has_native_bf16() {
 }
 
 void set_num_threads(int threads) {
-  if (threads < 0) throw Error("--threads must be >= 0, got " + std::to_string(threads));
+  if (threads < 0 || threads > kMaxThreads)
+    throw Error("--threads must be in [0, " + std::to_string(kMaxThreads) + "], got " + std::to_string(threads));
   if (threads > 0) omp_set_num_threads(threads);
 }
 

@@ -66,7 +66,7 @@ TEST_CASE("config: a missing or malformed required field is named") {
   const std::string missing = load_error_after("tiny-roberta", [](json& c) { c.erase("hidden_size"); });
   CHECK(missing.find("config.json: required field \"hidden_size\" is missing") != std::string::npos);
   CHECK(load_error_after("tiny-roberta", [](json& c) { c["num_attention_heads"] = "four"; })
-            .find("\"num_attention_heads\" must be a positive integer") != std::string::npos);
+            .find("field \"num_attention_heads\" is \"four\", expected an integer in [1, ") != std::string::npos);
   CHECK(load_error_after("tiny-roberta", [](json& c) { c["model_type"] = "gpt2"; }).find("model_type \"gpt2\"") !=
         std::string::npos);
   CHECK(load_error_with_text("{ not json").find("config.json: not valid JSON") != std::string::npos);
@@ -114,7 +114,7 @@ TEST_CASE("config: bad pruning sections are load errors") {
             .find("threshold of layer 2 is -0.1") != std::string::npos);
   // JSON has no NaN: Python writes the bare word NaN, hand edits write null.
   CHECK(with_ltp({{"prune_mode", "threshold"}, {"thresholds", {0.0, nullptr, 0.1, 0.1, 0.1, 0.1}}})
-            .find("\"ltp.thresholds\" holds null, expected numbers") != std::string::npos);
+            .find("field \"thresholds\" is [0.0,null,0.1,0.1,0.1,0.1], expected a list of numbers") != std::string::npos);
   CHECK(load_error_with_text(R"({"ltp": {"thresholds": [NaN]}})").find("config.json: not valid JSON") !=
         std::string::npos);
   CHECK(with_ltp({{"prune_mode", "topk"}, {"keep_rate", 0.0}}).find("keep_rate is 0") != std::string::npos);
@@ -125,6 +125,18 @@ TEST_CASE("config: bad pruning sections are load errors") {
   CHECK(with_ltp({{"prune_mode", "rising_threshold"}}).find("final_token_threshold") != std::string::npos);
   CHECK(with_ltp({{"prune_mode", "absolute_threshold"}, {"thresholds", six}, {"score_norm_length", 0}})
             .find("score_norm_length") != std::string::npos);
+}
+
+TEST_CASE("config: tokenizer_config.json's model_max_length is kept when below the position table") {
+  test::TempDir dir;
+  test::copy_model("tiny-bert", dir.path());
+  test::write_file(dir.path() / "tokenizer_config.json", R"({"model_max_length": 16})");
+  CHECK(Model::load(dir.path())->config().model_max_length == 16);
+  // Hugging Face's "no limit" (int(1e30)) means the position table's own.
+  test::write_file(dir.path() / "tokenizer_config.json", R"({"model_max_length": 1000000000000000019884624838656})");
+  CHECK_FALSE(Model::load(dir.path())->config().model_max_length.has_value());
+  test::write_file(dir.path() / "tokenizer_config.json", R"({"model_max_length": -3})");
+  CHECK_THROWS_WITH_AS(Model::load(dir.path()), doctest::Contains("field \"model_max_length\" is -3"), Error);
 }
 
 TEST_CASE("config: rising_threshold thresholds grow as final * l / L") {

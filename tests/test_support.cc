@@ -1,9 +1,11 @@
 #include "test_support.h"
 
 #include <doctest/doctest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -91,6 +93,19 @@ std::vector<float> random_values(size_t n, unsigned seed, float scale) {
   std::vector<float> v(n);
   for (float& x : v) x = dist(rng);
   return v;
+}
+
+ProgramRun run_program(const std::string& command) {
+  TempDir dir;
+  const auto err = dir.path() / "stderr.txt";
+  FILE* pipe = ::popen((command + " 2>" + err.string()).c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, read_file(err)};
 }
 
 }  // namespace ltp::test

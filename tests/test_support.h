@@ -36,6 +36,14 @@ void copy_model(const std::string& name, const std::filesystem::path& to);
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& contents);
 
+// A shell command's exit code (-1 when killed by a signal), stdout and stderr.
+struct ProgramRun {
+  int exit_code;
+  std::string stdout_text;
+  std::string stderr_text;
+};
+ProgramRun run_program(const std::string& command);
+
 // Largest |got - ref| seen; fails the test (naming `what` and the index) where
 // |got - ref| > atol + rtol·|ref| or got is NaN.
 double check_close(const std::vector<float>& got, const std::vector<float>& ref, double atol, double rtol,

@@ -1,5 +1,5 @@
 // config.json of a model folder: the Hugging Face fields the engine needs plus
-// the "ltp" pruning section (DESIGN "Model directory").
+// the "ltp" pruning section (docs/pruning.md).
 #pragma once
 
 #include <filesystem>
@@ -15,6 +15,10 @@ enum class ModelFamily { Bert, Roberta };
 enum class HeadKind { None, BertClassifier, RobertaClassifier };
 enum class PruneMode { None, AbsoluteThreshold, Threshold, RisingThreshold, TopK };
 enum class Pooling { Cls, Mean };
+
+// The "ltp" section's format: "ltp.format_version" (absent means 1). Loaders
+// refuse a newer version (docs/pruning.md).
+inline constexpr int kLtpFormatVersion = 1;
 
 struct PruningConfig {
   PruneMode mode = PruneMode::None;
@@ -41,6 +45,9 @@ struct ModelConfig {
   bool normalize_embeddings = false;
   PruningConfig pruning;
   std::optional<Precision> precision;  // "ltp.precision": the default --precision
+  // tokenizer_config.json's model_max_length when below max_tokens(): the
+  // length the model was trained at, the programs' default --max-length.
+  std::optional<int> model_max_length;
 
   int head_dim() const { return hidden_size / num_heads; }
   // RoBERTa counts positions from pad_token_id + 1.

@@ -28,7 +28,12 @@ std::string device_unavailable_reason(Device device);
 // Throws ltp::Error with that reason, or when `precision` cannot run on `device`.
 void require_device(Device device, Precision precision);
 
-// Threads for GEMMs and kernels on the CPU (OpenMP); 0 keeps the default.
+// More threads than this is refused as a mistake (OpenMP runtimes crash on tens
+// of thousands).
+inline constexpr int kMaxThreads = 1024;
+
+// Threads for GEMMs and kernels on the CPU (OpenMP) run from the calling
+// thread; 0 keeps the default. Throws ltp::Error outside [0, kMaxThreads].
 void set_num_threads(int threads);
 
 }  // namespace ltp

@@ -45,6 +45,7 @@ class Model {
 
  private:
   Model() = default;
+  void check_special_tokens() const;
   std::filesystem::path dir_;
   ModelConfig config_;
   Device device_ = Device::CPU;

@@ -1,4 +1,4 @@
-// Token pruning decisions (DESIGN "Pruning semantics"): which alive tokens of
+// Token pruning decisions (docs/pruning.md): which alive tokens of
 // one sequence survive a layer, given their importance scores.
 #pragma once
 

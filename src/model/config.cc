@@ -1,11 +1,13 @@
 #include "ltp/config.h"
 
+#include <unistd.h>
+
 #include <cmath>
-#include <fstream>
-#include <sstream>
+#include <cstdint>
 
 #include <nlohmann/json.hpp>
 
+#include "common/files.h"
 #include "ltp/error.h"
 #include "ltp/pruning.h"
 
@@ -16,60 +18,42 @@ using nlohmann::json;
 
 namespace {
 
-json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(path.string() + ": cannot open (a model folder needs config.json)");
-  try {
-    return json::parse(in);
-  } catch (const json::exception& e) {
-    throw Error(path.string() + ": not valid JSON: " + e.what());
-  }
-}
-
-int required_int(const json& j, const char* key, const std::string& where) {
-  if (!j.contains(key)) throw Error(where + ": required field \"" + key + "\" is missing");
-  if (!j[key].is_number_integer() || j[key].get<int64_t>() <= 0)
-    throw Error(where + ": field \"" + key + "\" must be a positive integer, got " + j[key].dump());
-  return j[key].get<int>();
-}
-
-int optional_int(const json& j, const char* key, int fallback, const std::string& where) {
-  if (!j.contains(key) || j[key].is_null()) return fallback;
-  if (!j[key].is_number_integer()) throw Error(where + ": field \"" + key + "\" must be an integer, got " + j[key].dump());
-  return j[key].get<int>();
-}
+// Bounds on config.json sizes: far above any BERT-family model, low enough that
+// products of them cannot overflow 64-bit counts.
+constexpr int64_t kMaxVocab = int64_t{1} << 24;
+constexpr int64_t kMaxHidden = int64_t{1} << 16;
+constexpr int64_t kMaxLayers = 1024;
+constexpr int64_t kMaxIntermediate = int64_t{1} << 18;
+constexpr int64_t kMaxPositions = int64_t{1} << 20;
+constexpr int64_t kMaxLabels = int64_t{1} << 16;
 
 PruningConfig parse_pruning(const json& section, int num_layers, const std::string& where) {
+  const JsonFields f(section, where + ": \"ltp\"");
+  const int64_t version = f.integer_or("format_version", kLtpFormatVersion, 1, INT64_MAX);
+  if (version > kLtpFormatVersion)
+    throw Error(where + ": \"ltp.format_version\" is " + std::to_string(version) + ", written by a newer ltp; this build reads format " +
+                std::to_string(kLtpFormatVersion) + " and older: upgrade ltp");
   PruningConfig p;
-  if (!section.is_object()) throw Error(where + ": \"ltp\" must be an object");
-  const std::string mode = section.value("prune_mode", std::string("none"));
   try {
-    p.mode = parse_prune_mode(mode);
+    p.mode = parse_prune_mode(f.string_or("prune_mode", "none"));
   } catch (const Error& e) {
     throw Error(where + ": \"ltp.prune_mode\": " + e.what());
   }
-  if (section.contains("thresholds") && !section["thresholds"].is_null()) {
-    for (const auto& t : section["thresholds"]) {
+  if (f.has("thresholds")) {
+    if (!f.at("thresholds").is_array()) f.fail("thresholds", "a list of numbers");
+    for (const auto& t : f.at("thresholds")) {
       // JSON has no NaN literal; null and strings stand in for it in hand-edited files.
-      if (!t.is_number()) throw Error(where + ": \"ltp.thresholds\" holds " + t.dump() + ", expected numbers");
+      if (!t.is_number()) f.fail("thresholds", "a list of numbers");
       p.thresholds.push_back(t.get<float>());
     }
   }
   if (p.mode == PruneMode::RisingThreshold && p.thresholds.empty()) {
-    if (!section.contains("final_token_threshold") || !section["final_token_threshold"].is_number())
+    if (!f.has("final_token_threshold"))
       throw Error(where + ": rising_threshold needs \"ltp.final_token_threshold\" (a number) or \"ltp.thresholds\"");
-    p.thresholds = rising_thresholds(section["final_token_threshold"].get<float>(), num_layers);
+    p.thresholds = rising_thresholds(static_cast<float>(f.number("final_token_threshold", 0.0, 1e30)), num_layers);
   }
-  if (section.contains("score_norm_length") && !section["score_norm_length"].is_null()) {
-    const auto& n = section["score_norm_length"];
-    if (!n.is_number_integer() || n.get<int64_t>() <= 0)
-      throw Error(where + ": \"ltp.score_norm_length\" must be a positive integer or null, got " + n.dump());
-    p.score_norm_length = n.get<int>();
-  }
-  if (section.contains("keep_rate") && !section["keep_rate"].is_null()) {
-    if (!section["keep_rate"].is_number()) throw Error(where + ": \"ltp.keep_rate\" must be a number");
-    p.keep_rate = section["keep_rate"].get<float>();
-  }
+  if (f.has("score_norm_length")) p.score_norm_length = static_cast<int>(f.integer("score_norm_length", 1, kMaxPositions));
+  if (f.has("keep_rate")) p.keep_rate = static_cast<float>(f.number("keep_rate", -1e30, 1e30));  // range: validate_pruning
   validate_pruning(p, num_layers, where);
   return p;
 }
@@ -79,16 +63,47 @@ PruningConfig parse_pruning(const json& section, int num_layers, const std::stri
 void read_sentence_transformers_pooling(const fs::path& dir, ModelConfig& c) {
   const fs::path pooling = dir / "1_Pooling" / "config.json";
   if (fs::exists(pooling)) {
-    const json j = read_json(pooling);
-    if (j.value("pooling_mode_mean_tokens", false)) c.pooling = Pooling::Mean;
-    else if (j.value("pooling_mode_cls_token", false)) c.pooling = Pooling::Cls;
+    const json j = read_json_file(pooling, "sentence-transformers pooling");
+    const JsonFields f(j, pooling.string());
+    if (f.boolean_or("pooling_mode_mean_tokens", false)) c.pooling = Pooling::Mean;
+    else if (f.boolean_or("pooling_mode_cls_token", false)) c.pooling = Pooling::Cls;
     else throw Error(pooling.string() + ": only CLS and mean pooling are supported");
   }
   const fs::path modules = dir / "modules.json";
   if (fs::exists(modules)) {
-    for (const auto& m : read_json(modules))
-      if (m.value("type", std::string()).find("Normalize") != std::string::npos) c.normalize_embeddings = true;
+    const json list = read_json_file(modules, "sentence-transformers modules");
+    if (!list.is_array()) throw Error(modules.string() + ": expected a list of modules");
+    for (size_t i = 0; i < list.size(); ++i) {
+      const JsonFields m(list[i], modules.string() + ": module " + std::to_string(i));
+      if (m.string_or("type", "").find("Normalize") != std::string::npos) c.normalize_embeddings = true;
+    }
   }
+}
+
+// tokenizer_config.json's model_max_length: the length a model was trained at.
+// Hugging Face writes a huge number for "no limit", which means the position table's.
+std::optional<int> read_model_max_length(const fs::path& dir, int max_tokens) {
+  const fs::path path = dir / "tokenizer_config.json";
+  if (!fs::exists(path)) return std::nullopt;
+  const json config = read_json_file(path, "tokenizer configuration");
+  const JsonFields f(config, path.string());
+  if (!f.has("model_max_length")) return std::nullopt;
+  const json& v = f.at("model_max_length");
+  if (!v.is_number() || !(v.get<double>() >= 1)) f.fail("model_max_length", "a positive integer");
+  if (v.get<double>() >= max_tokens) return std::nullopt;
+  return static_cast<int>(f.integer("model_max_length", 1, max_tokens));
+}
+
+// Refuses shapes whose fp32 weights alone would not fit in this machine's memory.
+void check_fits_in_memory(const ModelConfig& c, const std::string& where) {
+  const int64_t h = c.hidden_size, f = c.intermediate_size;
+  const int64_t per_layer = 4 * h * h + 2 * h * f + 9 * h + f;
+  const int64_t parameters = (c.vocab_size + c.max_position_embeddings + c.type_vocab_size) * h + c.num_layers * per_layer;
+  const int64_t bytes = 4 * parameters;
+  const int64_t physical = static_cast<int64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGE_SIZE);
+  if (physical > 0 && bytes > physical)
+    throw Error(where + ": the model's shape needs " + std::to_string(bytes >> 20) + " MiB of fp32 weights, more than this machine's " +
+                std::to_string(physical >> 20) + " MiB of memory (a wrong size in config.json?)");
 }
 
 }  // namespace
@@ -114,42 +129,50 @@ PruneMode parse_prune_mode(const std::string& name) {
 ModelConfig load_config(const fs::path& dir) {
   const fs::path path = dir / "config.json";
   const std::string where = path.string();
-  const json j = read_json(path);
-  if (!j.is_object()) throw Error(where + ": expected a JSON object");
+  const json j = read_json_file(path, "a model folder needs config.json");
+  const JsonFields f(j, where);
 
   ModelConfig c;
-  const std::string model_type = j.value("model_type", std::string("bert"));
+  const std::string model_type = f.string_or("model_type", "bert");
   if (model_type == "bert") c.family = ModelFamily::Bert;
   else if (model_type == "roberta") c.family = ModelFamily::Roberta;
   else throw Error(where + ": model_type \"" + model_type + "\" is not supported (bert, roberta)");
+  const bool roberta = c.family == ModelFamily::Roberta;
 
-  c.vocab_size = required_int(j, "vocab_size", where);
-  c.hidden_size = required_int(j, "hidden_size", where);
-  c.num_layers = required_int(j, "num_hidden_layers", where);
-  c.num_heads = required_int(j, "num_attention_heads", where);
-  c.intermediate_size = required_int(j, "intermediate_size", where);
-  c.max_position_embeddings = required_int(j, "max_position_embeddings", where);
+  c.vocab_size = static_cast<int>(f.integer("vocab_size", 1, kMaxVocab));
+  c.hidden_size = static_cast<int>(f.integer("hidden_size", 1, kMaxHidden));
+  c.num_layers = static_cast<int>(f.integer("num_hidden_layers", 1, kMaxLayers));
+  c.num_heads = static_cast<int>(f.integer("num_attention_heads", 1, c.hidden_size));
+  c.intermediate_size = static_cast<int>(f.integer("intermediate_size", 1, kMaxIntermediate));
+  c.max_position_embeddings = static_cast<int>(f.integer("max_position_embeddings", 1, kMaxPositions));
   if (c.hidden_size % c.num_heads != 0)
     throw Error(where + ": hidden_size " + std::to_string(c.hidden_size) + " is not a multiple of num_attention_heads " +
                 std::to_string(c.num_heads));
-  const bool roberta = c.family == ModelFamily::Roberta;
-  c.type_vocab_size = optional_int(j, "type_vocab_size", roberta ? 1 : 2, where);
-  c.pad_token_id = optional_int(j, "pad_token_id", roberta ? 1 : 0, where);
-  if (c.max_tokens() < 1) throw Error(where + ": max_position_embeddings leaves no room for tokens");
-  if (j.contains("layer_norm_eps")) c.layer_norm_eps = j["layer_norm_eps"].get<float>();
-  const std::string act = j.value("hidden_act", std::string("gelu"));
+  c.type_vocab_size = static_cast<int>(f.integer_or("type_vocab_size", roberta ? 1 : 2, 1, kMaxVocab));
+  // Ids index the embedding table; RoBERTa also counts positions from it.
+  c.pad_token_id = static_cast<int>(f.integer_or("pad_token_id", roberta ? 1 : 0, 0, c.vocab_size - 1));
+  if (c.max_tokens() < 1)
+    throw Error(where + ": max_position_embeddings " + std::to_string(c.max_position_embeddings) +
+                " leaves no room for tokens after RoBERTa's position offset " + std::to_string(c.position_offset()));
+  c.layer_norm_eps = static_cast<float>(f.number_or("layer_norm_eps", 1e-12, 1e-30, 1.0));
+  const std::string act = f.string_or("hidden_act", "gelu");
   if (act != "gelu") throw Error(where + ": hidden_act \"" + act + "\" is not supported (gelu)");
+  check_fits_in_memory(c, where);
 
   std::string architecture;
-  if (j.contains("architectures") && j["architectures"].is_array() && !j["architectures"].empty())
-    architecture = j["architectures"][0].get<std::string>();
+  if (f.has("architectures")) {
+    const json& list = f.at("architectures");
+    if (!list.is_array() || (!list.empty() && !list[0].is_string())) f.fail("architectures", "a list of names");
+    if (!list.empty()) architecture = list[0].get<std::string>();
+  }
   if (architecture.find("ForSequenceClassification") != std::string::npos)
     c.head = roberta ? HeadKind::RobertaClassifier : HeadKind::BertClassifier;
 
   if (c.head != HeadKind::None) {
-    if (j.contains("id2label") && j["id2label"].is_object()) {
-      c.labels.resize(j["id2label"].size());
-      for (const auto& [key, value] : j["id2label"].items()) {
+    if (f.has("id2label")) {
+      const JsonFields labels(f.at("id2label"), where + ": \"id2label\"");
+      c.labels.resize(f.at("id2label").size());
+      for (const auto& [key, value] : f.at("id2label").items()) {
         size_t id = 0;
         try {
           id = std::stoul(key);
@@ -157,30 +180,32 @@ ModelConfig load_config(const fs::path& dir) {
           throw Error(where + ": id2label key \"" + key + "\" is not a class id");
         }
         if (id >= c.labels.size()) throw Error(where + ": id2label ids are not 0.." + std::to_string(c.labels.size() - 1));
-        c.labels[id] = value.get<std::string>();
+        c.labels[id] = labels.string_or(key.c_str(), "LABEL_" + key);
       }
     }
     // Hugging Face leaves both out for its default of two labels.
-    c.num_labels = optional_int(j, "num_labels", c.labels.empty() ? 2 : static_cast<int>(c.labels.size()), where);
-    if (j.value("problem_type", std::string()) == "regression") c.num_labels = 1;
-    if (c.num_labels < 1) throw Error(where + ": num_labels must be at least 1");
+    c.num_labels = static_cast<int>(
+        f.integer_or("num_labels", c.labels.empty() ? 2 : static_cast<int64_t>(c.labels.size()), 1, kMaxLabels));
+    if (f.string_or("problem_type", "") == "regression") c.num_labels = 1;
     if (c.labels.size() != static_cast<size_t>(c.num_labels)) {
       c.labels.clear();
       for (int i = 0; i < c.num_labels; ++i) c.labels.push_back("LABEL_" + std::to_string(i));
     }
   }
 
-  if (j.contains("ltp")) {
-    c.pruning = parse_pruning(j["ltp"], c.num_layers, where);
-    if (j["ltp"].contains("precision")) {
+  if (f.has("ltp")) {
+    c.pruning = parse_pruning(f.at("ltp"), c.num_layers, where);
+    const JsonFields ltp(f.at("ltp"), where + ": \"ltp\"");
+    if (ltp.has("precision")) {
       try {
-        c.precision = parse_precision(j["ltp"]["precision"].get<std::string>());
-      } catch (const std::exception& e) {
+        c.precision = parse_precision(ltp.string_or("precision", ""));
+      } catch (const Error& e) {
         throw Error(where + ": \"ltp.precision\": " + e.what());
       }
     }
   }
   read_sentence_transformers_pooling(dir, c);
+  c.model_max_length = read_model_max_length(dir, c.max_tokens());
   return c;
 }
 

@@ -20,6 +20,7 @@ std::unique_ptr<Model> Model::load(const std::filesystem::path& dir, Device devi
   const SafetensorsFile file(weights_file);
   m->weights_ = std::make_unique<ModelWeights>(bind_weights(SafetensorsSource(file), m->config_, device, m->precision_));
   m->tokenizer_ = load_tokenizer(dir);
+  if (m->tokenizer_) m->check_special_tokens();
   return m;
 }
 
@@ -35,6 +36,16 @@ std::unique_ptr<Model> Model::random(const ModelConfig& config, uint64_t seed, D
 }
 
 Model::~Model() = default;
+
+// A tokenizer from another model would make every input fail at run time.
+void Model::check_special_tokens() const {
+  const SpecialTokens& special = tokenizer_->special_tokens();
+  for (const auto& [name, id] : {std::pair{"first ([CLS] / <s>)", special.cls}, std::pair{"separator ([SEP] / </s>)", special.sep}})
+    if (id < 0 || id >= config_.vocab_size)
+      throw Error(dir_.string() + ": the tokenizer's " + name + " token has id " + std::to_string(id) +
+                  ", outside the model's vocabulary of " + std::to_string(config_.vocab_size) +
+                  " (do the tokenizer files belong to this model?)");
+}
 
 Encoding Model::encode(std::string_view text, std::optional<std::string_view> pair, int max_length) const {
   if (!tokenizer_)

@@ -7,10 +7,12 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
 
+#include "common/files.h"
 #include "ltp/error.h"
 
 namespace ltp {
@@ -59,12 +61,13 @@ float half_to_float(uint16_t h) {
 
 SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path) {
   const std::string file = path.string();
+  require_regular_file(path, "model weights");
   const int fd = ::open(file.c_str(), O_RDONLY);
   if (fd < 0) throw Error(file + ": cannot open: " + std::strerror(errno));
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
     ::close(fd);
-    throw Error(file + ": cannot stat");
+    throw Error(file + ": cannot stat: " + std::strerror(errno));
   }
   map_size_ = static_cast<size_t>(st.st_size);
   if (map_size_ < 8) {
@@ -75,7 +78,7 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path
   ::close(fd);
   if (map_ == MAP_FAILED) {
     map_ = nullptr;
-    throw Error(file + ": mmap failed");
+    throw Error(file + ": cannot map into memory: " + std::strerror(errno));
   }
   try {
     const auto* base = static_cast<const std::byte*>(map_);
@@ -106,11 +109,17 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path
       t.dtype_name = entry["dtype"].get<std::string>();
       t.dtype = parse_dtype(t.dtype_name);
       const size_t elem = element_size(t.dtype_name, where);
+      if (!entry["shape"].is_array()) throw Error(where + ": shape " + entry["shape"].dump() + " is not a list of sizes");
       size_t count = 1;
       for (const auto& d : entry["shape"]) {
         if (!d.is_number_unsigned()) throw Error(where + ": shape " + entry["shape"].dump() + " is not a list of sizes");
-        t.shape.push_back(d.get<int64_t>());
-        count *= d.get<size_t>();
+        const size_t size = d.get<size_t>();
+        // No tensor holds more elements than the file has bytes: this also keeps the product from overflowing.
+        if (size != 0 && count > data_size / size)
+          throw Error(where + ": shape " + entry["shape"].dump() + " holds more elements than the file's " +
+                      std::to_string(data_size) + " data bytes");
+        t.shape.push_back(static_cast<int64_t>(size));
+        count *= size;
       }
       const auto& off = entry["data_offsets"];
       if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
@@ -127,8 +136,9 @@ SafetensorsFile::SafetensorsFile(const std::filesystem::path& path) : path_(path
       tensors_.push_back(std::move(t));
     }
 
-    std::vector<const StoredTensor*> by_offset;
-    for (const auto& t : tensors_) by_offset.push_back(&t);
+    std::vector<const StoredTensor*> by_offset;  // empty tensors occupy no bytes, so overlap nothing
+    for (const auto& t : tensors_)
+      if (t.end > t.begin) by_offset.push_back(&t);
     std::sort(by_offset.begin(), by_offset.end(), [](auto* a, auto* b) { return a->begin < b->begin; });
     for (size_t i = 1; i < by_offset.size(); ++i)
       if (by_offset[i]->begin < by_offset[i - 1]->end)
@@ -178,6 +188,12 @@ Tensor SafetensorsFile::to_float(const StoredTensor& t) const {
       }
       break;
   }
+  // A NaN or infinity in a weight would turn every output into NaN (and a label
+  // chosen from NaN): refuse it here, once, where the tensor can be named.
+  for (size_t i = 0; i < n; ++i)
+    if (!std::isfinite(dst[i]))
+      throw Error(path_.string() + ": tensor " + t.name + " holds " + std::to_string(dst[i]) + " at element " +
+                  std::to_string(i) + "; weights must be finite numbers");
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/files.h"
 #include "ltp/error.h"
 #include "tokenizer/unicode.h"
 
@@ -14,25 +15,19 @@ namespace {
 constexpr size_t kMaxCachedWords = 100000;
 
 std::unordered_map<std::string, int32_t> read_vocab_json(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw Error(file.string() + ": cannot open vocabulary");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(file.string() + ": not valid JSON: " + e.what());
-  }
+  const nlohmann::json j = read_json_file(file, "vocabulary");
+  if (!j.is_object()) throw Error(file.string() + ": expected an object of token → id");
   std::unordered_map<std::string, int32_t> vocab;
   for (const auto& [token, id] : j.items()) {
-    if (!id.is_number_integer()) throw Error(file.string() + ": token \"" + token + "\" has no integer id");
+    if (!id.is_number_integer() || id.get<int64_t>() < 0 || id.get<int64_t>() > INT32_MAX)
+      throw Error(file.string() + ": token \"" + token + "\" has id " + id.dump() + ", expected an integer >= 0");
     vocab.emplace(token, id.get<int32_t>());
   }
   return vocab;
 }
 
 ByteLevelBpeTokenizer::Merges read_merges(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw Error(file.string() + ": cannot open merges");
+  std::ifstream in = open_file(file, "merges");
   ByteLevelBpeTokenizer::Merges merges;
   std::string line;
   int number = 0;

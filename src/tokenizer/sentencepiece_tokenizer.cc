@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "common/files.h"
 #include "ltp/error.h"
 #include "tokenizer/unicode.h"
 
@@ -29,6 +30,7 @@ std::string nfkd(const std::string& s) {
 SentencePieceTokenizer::SentencePieceTokenizer(const std::filesystem::path& model_file, SentencePieceOptions options)
     : options_(options),
       processor_(std::make_unique<sentencepiece::SentencePieceProcessor>()) {
+  require_regular_file(model_file, "SentencePiece model");
   const auto status = processor_->Load(model_file.string());
   if (!status.ok()) throw Error(model_file.string() + ": not a SentencePiece model: " + status.ToString());
   const auto require = [&](const char* piece) {

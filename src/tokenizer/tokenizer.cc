@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ltp/byte_level_bpe.h"
+#include "common/files.h"
 #include "ltp/error.h"
 #include "ltp/sentencepiece_tokenizer.h"
 #include "tokenizer/added_tokens.h"
@@ -97,32 +98,28 @@ namespace {
 nlohmann::json read_tokenizer_config(const std::filesystem::path& dir) {
   const auto path = dir / "tokenizer_config.json";
   if (!std::filesystem::exists(path)) return nlohmann::json::object();
-  std::ifstream in(path);
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(path.string() + ": not valid JSON: " + e.what());
-  }
+  return read_json_file(path, "tokenizer configuration");
 }
 
 }  // namespace
 
 std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& dir) {
-  const nlohmann::json config = read_tokenizer_config(dir);
+  const nlohmann::json json = read_tokenizer_config(dir);
+  const JsonFields config(json, (dir / "tokenizer_config.json").string());
   if (std::filesystem::exists(dir / "vocab.txt")) {
     BertNormalizerOptions options;
-    options.lowercase = config.value("do_lower_case", true);
-    if (config.contains("strip_accents") && config["strip_accents"].is_boolean())
-      options.strip_accents = config["strip_accents"].get<bool>();
-    options.split_cjk = config.value("tokenize_chinese_chars", true);
+    options.lowercase = config.boolean_or("do_lower_case", true);
+    if (config.has("strip_accents")) options.strip_accents = config.boolean_or("strip_accents", false);
+    options.split_cjk = config.boolean_or("tokenize_chinese_chars", true);
     return std::make_unique<WordPieceTokenizer>(dir / "vocab.txt", options);
   }
   if (std::filesystem::exists(dir / "vocab.json") && std::filesystem::exists(dir / "merges.txt"))
     return std::make_unique<ByteLevelBpeTokenizer>(dir / "vocab.json", dir / "merges.txt",
-                                                   config.value("add_prefix_space", false));
+                                                   config.boolean_or("add_prefix_space", false));
   if (std::filesystem::exists(dir / "spiece.model"))
     return std::make_unique<SentencePieceTokenizer>(
-        dir / "spiece.model", SentencePieceOptions{config.value("do_lower_case", true), config.value("keep_accents", false)});
+        dir / "spiece.model",
+        SentencePieceOptions{config.boolean_or("do_lower_case", true), config.boolean_or("keep_accents", false)});
   if (std::filesystem::exists(dir / "tokenizer.json")) return tokenizer_from_json(dir / "tokenizer.json");
   return nullptr;
 }

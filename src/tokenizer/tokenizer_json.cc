@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/files.h"
 #include "ltp/byte_level_bpe.h"
 #include "ltp/error.h"
 #include "ltp/wordpiece.h"
@@ -88,16 +89,9 @@ std::unique_ptr<Tokenizer> byte_level_bpe(const json& j, const std::string& wher
 
 }  // namespace
 
-std::unique_ptr<Tokenizer> tokenizer_from_json(const std::filesystem::path& file) {
-  const std::string where = file.string();
-  std::ifstream in(file);
-  if (!in) throw Error(where + ": cannot open");
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::exception& e) {
-    throw Error(where + ": not valid JSON: " + e.what());
-  }
+namespace {
+
+std::unique_ptr<Tokenizer> tokenizer_from(const json& j, const std::string& where) {
   if (!j.contains("model") || !j["model"].is_object()) throw Error(where + ": no \"model\" section");
   const json& model = j["model"];
   // Older files leave out model.type; WordPiece is the one with a subword prefix.
@@ -115,6 +109,17 @@ std::unique_ptr<Tokenizer> tokenizer_from_json(const std::filesystem::path& file
     tokenizer->add_token(t["content"].get<std::string>(), t["id"].get<int32_t>(), t.value("lstrip", false));
   }
   return tokenizer;
+}
+
+}  // namespace
+
+std::unique_ptr<Tokenizer> tokenizer_from_json(const std::filesystem::path& file) {
+  const json j = read_json_file(file, "tokenizer");
+  try {
+    return tokenizer_from(j, file.string());
+  } catch (const json::exception& e) {  // a field of the wrong type somewhere in the file
+    throw Error(file.string() + ": " + e.what());
+  }
 }
 
 }  // namespace ltp

@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "common/files.h"
 #include "ltp/error.h"
 #include "tokenizer/unicode.h"
 
@@ -13,8 +14,7 @@ namespace {
 constexpr size_t kMaxCharsPerWord = 100;
 
 std::unordered_map<std::string, int32_t> read_vocab(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw Error(file.string() + ": cannot open vocabulary");
+  std::ifstream in = open_file(file, "vocabulary");
   std::unordered_map<std::string, int32_t> vocab;
   std::string line;
   int32_t id = 0;

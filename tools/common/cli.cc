@@ -30,9 +30,11 @@ void add_model_options(CLI::App& app, ModelOptions& o) {
   app.add_option("--precision", o.precision,
                  "fp32, bf16 or fp16 (cuda only) GEMMs (default: config.json's ltp.precision, else fp32)")
       ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
-  app.add_option("--threads", o.threads, "CPU threads (0: all cores)")->check(CLI::NonNegativeNumber);
-  app.add_option("--max-length", o.max_length, "Tokens per input after truncation (default: the model's maximum)")
-      ->check(CLI::PositiveNumber);
+  app.add_option("--threads", o.threads, "CPU threads (0: all cores)")->check(CLI::Range(0, kMaxThreads));
+  app.add_option("--max-length", o.max_length,
+                 "Tokens per input after truncation (default: tokenizer_config.json's model_max_length, else the "
+                 "model's maximum)")
+      ->check(CLI::Range(1, 1 << 20));
 }
 
 void add_prune_options(CLI::App& app, PruneOptions& o) {
@@ -42,8 +44,15 @@ void add_prune_options(CLI::App& app, PruneOptions& o) {
   app.add_option("--thresholds", o.thresholds, "Per-layer thresholds, e.g. 0,0.01,0.02 (absolute_threshold unless "
                                                "config.json names another threshold mode)")
       ->delimiter(',');
-  app.add_option("--threshold-scale", o.threshold_scale, "Multiply the thresholds by s (e.g. 0.5)");
-  app.add_option("--keep-rate", o.keep_rate, "topk pruning with this final keep rate, in (0, 1]");
+  auto* scale = app.add_option("--threshold-scale", o.threshold_scale, "Multiply the thresholds by s (e.g. 0.5)");
+  auto* keep_rate = app.add_option("--keep-rate", o.keep_rate, "topk pruning with this final keep rate, in (0, 1]");
+  keep_rate->excludes(scale);
+  app.callback([&o, &app] {
+    // --prune none runs dense: any other pruning option would be silently ignored.
+    if (o.prune == "none")
+      for (const char* name : {"--thresholds", "--threshold-scale", "--keep-rate"})
+        if (app.count(name)) throw CLI::ValidationError("--prune none", std::string("runs dense; drop ") + name);
+  });
 }
 
 void add_pooling_options(CLI::App& app, PoolingOptions& o) {
@@ -76,7 +85,7 @@ std::unique_ptr<Model> load_model(const ModelOptions& o) {
 }
 
 int resolve_max_length(const ModelOptions& o, const ModelConfig& config) {
-  if (o.max_length == 0) return config.max_tokens();
+  if (o.max_length == 0) return config.model_max_length.value_or(config.max_tokens());
   if (o.max_length > config.max_tokens())
     throw UsageError("--max-length " + std::to_string(o.max_length) + " exceeds the model's maximum of " +
                      std::to_string(config.max_tokens()) + " tokens");

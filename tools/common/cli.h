@@ -1,4 +1,4 @@
-// Options every program shares (DESIGN "Command-line conventions") and the
+// Options every program shares (README "Programs") and the
 // guard that maps errors to exit codes: 0 ok, 1 usage, 2 runtime.
 #pragma once
 

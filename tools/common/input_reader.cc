@@ -72,7 +72,7 @@ ParsedInput parse_input_line(std::string_view line, InputFormat format, const Mo
     Encoding e = format == InputFormat::Text ? parse_text(line, model, max_length) : parse_jsonl(line, model, max_length);
     model.validate(e);
     out.encoding = std::move(e);
-  } catch (const Error& err) {
+  } catch (const std::exception& err) {  // any failure stays this line's error record
     out.error = err.what();
   }
   return out;

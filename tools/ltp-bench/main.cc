@@ -14,6 +14,7 @@
 
 #include "common/cli.h"
 #include "common/input_reader.h"
+#include "common/output_file.h"
 #include "ltp-eval/glue_tasks.h"
 #include "ltp/error.h"
 #include "ltp/gemm_limit.h"
@@ -134,12 +135,13 @@ void run_tokenizer_benchmark(const std::filesystem::path& dir, const std::vector
             << " | " << fixed(static_cast<double>(tokens) / s.median, 0) << " | ±"
             << fixed(50.0 * (s.max - s.min) / s.median, 1) << "% |\n";
   if (!json_path.empty()) {
-    std::ofstream out(json_path);
-    if (!out) throw ltp::Error(json_path + ": cannot write");
-    out << json{{"tokenizer", dir.filename().string()}, {"inputs", texts.size()}, {"tokens", tokens},
-                {"inputs_per_s", n / s.median}, {"tokens_per_s", static_cast<double>(tokens) / s.median}}
-               .dump(2)
-        << "\n";
+    ltp::cli::OutputFile out(json_path);
+    out.stream() << ltp::cli::to_text(json{{"tokenizer", dir.filename().string()}, {"inputs", texts.size()},
+                                           {"tokens", tokens}, {"inputs_per_s", n / s.median},
+                                           {"tokens_per_s", static_cast<double>(tokens) / s.median}},
+                                      2)
+                 << "\n";
+    out.commit();
   }
 }
 
@@ -159,15 +161,15 @@ int main(int argc, char** argv) {
   std::string data, random_model, json_path;
   int repeat = 5, warmup = 1;
   size_t sequences = 0, limit = 0;
-  app.add_option("--random-model", random_model, "Random weights of a known shape: bert-base, bert-large, roberta-base, "
+  auto* random_option = app.add_option("--random-model", random_model, "Random weights of a known shape: bert-base, bert-large, roberta-base, "
                                                  "minilm-l6, minilm-l12 (instead of -m)");
   app.add_option("--data", data, "Real inputs: a text file (TAB between a pair) or a GLUE folder/.tsv");
   app.add_option("--length", lengths, "Synthetic inputs of these lengths (list: 64,128,512)")->delimiter(',');
   app.add_option("--batch-size", batch_sizes, "Batch sizes (list)")->delimiter(',')->capture_default_str();
   app.add_option("--sequences", sequences, "Synthetic sequences per pass (default: 64, at least one batch)");
   app.add_option("--limit", limit, "Use the first N inputs of --data");
-  app.add_option("--repeat", repeat, "Timed passes per mode")->check(CLI::PositiveNumber)->capture_default_str();
-  app.add_option("--warmup", warmup, "Untimed passes per mode first")->check(CLI::NonNegativeNumber)->capture_default_str();
+  app.add_option("--repeat", repeat, "Timed passes per mode")->check(CLI::Range(1, 1000000))->capture_default_str();
+  app.add_option("--warmup", warmup, "Untimed passes per mode first")->check(CLI::Range(0, 1000000))->capture_default_str();
   app.add_option("--json", json_path, "Write one record per grid point and mode");
   bool tokenizer_only = false, gemm_limit = false;
   app.add_flag("--gemm-limit", gemm_limit,
@@ -175,6 +177,7 @@ int main(int argc, char** argv) {
   app.add_flag("--tokenizer-only", tokenizer_only,
                "Time only the tokenizer of -m (a folder with tokenizer files is enough) on --data, one thread");
   ltp::cli::add_model_options(app, model_options);
+  random_option->excludes("--model");
   ltp::cli::add_prune_options(app, prune_options);
 
   return ltp::cli::run_program(app, argc, argv, [&] {
@@ -294,12 +297,12 @@ int main(int argc, char** argv) {
       }
     }
     if (!json_path.empty()) {
-      std::ofstream out(json_path);
-      if (!out) throw ltp::Error(json_path + ": cannot write");
+      ltp::cli::OutputFile out(json_path);
       json doc = {{"model", model_name}, {"commit", LTP_GIT_COMMIT}, {"device", model_options.device},
                   {"precision", ltp::precision_name(model->precision())},
                   {"threads", omp_get_max_threads()}, {"repeat", repeat}, {"records", records}};
-      out << doc.dump(2) << "\n";
+      out.stream() << ltp::cli::to_text(doc, 2) << "\n";
+      out.commit();
     }
   });
 }

@@ -1,6 +1,10 @@
 #include "glue_tasks.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -106,8 +110,10 @@ std::optional<std::string> task_from_folder(const std::filesystem::path& dir) {
 std::vector<Example> read_examples(const GlueTask& task, const std::filesystem::path& dir) {
   const std::filesystem::path path = dir / task.file;
   const std::string where = path.string();
+  if (std::filesystem::is_directory(path)) throw Error(where + ": is a directory, expected " + task.file);
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(where + ": cannot open (is --data the folder holding " + task.file + "?)");
+  if (!in)
+    throw Error(where + ": cannot open (is --data the folder holding " + task.file + "?): " + std::strerror(errno));
   std::stringstream buffer;
   buffer << in.rdbuf();
   std::string content = buffer.str();
@@ -119,6 +125,7 @@ std::vector<Example> read_examples(const GlueTask& task, const std::filesystem::
     if (!line.empty() && line.back() == '\r') line.pop_back();
     lines.push_back(std::move(line));
   }
+  while (!lines.empty() && lines.back().empty()) lines.pop_back();  // blank lines at the end hold no example
   int text = task.text_index, pair = task.pair_index, label = task.label_index;
   size_t fields_expected = static_cast<size_t>(task.field_count);
   size_t first = 0;
@@ -146,13 +153,10 @@ std::vector<Example> read_examples(const GlueTask& task, const std::filesystem::
     if (pair >= 0) e.pair = fields[static_cast<size_t>(pair)];
     const std::string& raw = fields[static_cast<size_t>(label)];
     if (task.is_regression()) {
-      size_t used = 0;
-      try {
-        e.score = std::stod(raw, &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used == 0 || used != raw.size()) throw Error(at + "score \"" + raw + "\" is not a number");
+      // Decimal numbers only: from_chars alone would also take "nan" and "inf".
+      const auto [end, error] = std::from_chars(raw.data(), raw.data() + raw.size(), e.score);
+      if (raw.empty() || error != std::errc() || end != raw.data() + raw.size() || !std::isfinite(e.score))
+        throw Error(at + "score \"" + raw + "\" is not a finite decimal number");
     } else {
       const auto it = std::find(task.labels.begin(), task.labels.end(), raw);
       if (it == task.labels.end()) throw Error(at + "label \"" + raw + "\" is not a " + task.name + " label");

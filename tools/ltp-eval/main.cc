@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "common/cli.h"
+#include "common/output_file.h"
 #include "evaluator.h"
 #include "glue_tasks.h"
 #include "ltp/error.h"
@@ -27,8 +28,8 @@ int main(int argc, char** argv) {
   app.add_option("--data", data, "Folder holding the task's dev file (dev.tsv, dev_matched.tsv, ...)")->required();
   app.add_option("--task", task_name, "GLUE task (default: from the folder name)");
   app.add_option("--json", json_path, "Write the report as JSON");
-  app.add_option("--limit", limit, "Evaluate only the first N examples")->check(CLI::PositiveNumber);
-  app.add_option("--batch-size", batch_size, "Inputs per batch")->check(CLI::PositiveNumber);
+  app.add_option("--limit", limit, "Evaluate only the first N examples")->check(CLI::Range(1, 1000000));
+  app.add_option("--batch-size", batch_size, "Inputs per batch")->check(CLI::Range(1, 1000000));
   app.add_option("--sweep", sweep, "threshold-scale=..., keep-rate=... or thresholds=a,b;c,d (one evaluation each)");
   app.add_option("--sweep-out", sweep_out, "Prefix of the sweep's CSV and SVG (default: sweep-<task>)");
   ltp::cli::add_model_options(app, model_options);
@@ -73,15 +74,14 @@ int main(int argc, char** argv) {
 
     ltp::eval::print_table(std::cout, results);
     if (!json_path.empty()) {
-      std::ofstream out(json_path);
-      if (!out) throw ltp::Error(json_path + ": cannot write");
-      if (results.size() == 1) {
-        out << ltp::eval::to_json(results[0]).dump(2) << "\n";
-      } else {
-        nlohmann::ordered_json all = nlohmann::ordered_json::array();
-        for (const auto& r : results) all.push_back(ltp::eval::to_json(r));
-        out << all.dump(2) << "\n";
+      ltp::cli::OutputFile out(json_path);
+      nlohmann::ordered_json doc = ltp::eval::to_json(results[0]);
+      if (results.size() > 1) {
+        doc = nlohmann::ordered_json::array();
+        for (const auto& r : results) doc.push_back(ltp::eval::to_json(r));
       }
+      out.stream() << ltp::cli::to_text(doc, 2) << "\n";
+      out.commit();
     }
     if (!sweep.empty()) {
       const std::string prefix = sweep_out.empty() ? "sweep-" + task->name : sweep_out;

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -10,6 +12,7 @@
 
 #include "common/cli.h"
 #include "common/input_reader.h"
+#include "common/output_file.h"
 #include "common/progress.h"
 #include "ltp/encoder.h"
 #include "ltp/error.h"
@@ -33,6 +36,10 @@ json rounded(const std::vector<float>& values) {
 }
 
 json result_record(int64_t index, const SequenceOutput& o, const ltp::ModelConfig& c, bool trace) {
+  // Finite weights and inputs give finite outputs; should one still not be,
+  // the record says so instead of a label chosen from NaN.
+  for (float v : o.values)
+    if (!std::isfinite(v)) return json{{"index", index}, {"error", "the model produced a non-finite output"}};
   json r;
   r["index"] = index;
   if (c.head == ltp::HeadKind::None) {
@@ -58,6 +65,68 @@ json result_record(int64_t index, const SequenceOutput& o, const ltp::ModelConfi
   return r;
 }
 
+// stdin, or a file (or pipe) that is not a folder; read errors are checked at the end.
+class InputStream {
+ public:
+  explicit InputStream(const std::string& path) {
+    if (path == "-") return;
+    if (std::filesystem::is_directory(path)) throw ltp::Error(path + ": is a directory, expected an input file");
+    file_.open(path, std::ios::binary);
+    if (!file_) throw ltp::Error(path + ": cannot open input: " + std::strerror(errno));
+  }
+  std::istream& get() { return file_.is_open() ? file_ : std::cin; }
+  void check_read(const std::string& path) {
+    if (get().bad()) throw ltp::Error((path == "-" ? std::string("stdin") : path) + ": reading the input failed");
+  }
+
+ private:
+  std::ifstream file_;
+};
+
+struct RunSetup {
+  const ltp::Model& model;
+  ltp::Encoder& encoder;
+  ltp::cli::InputFormat format;
+  int max_length;
+  int batch_size;
+  bool trace;
+};
+
+struct RunCounts {
+  int64_t lines = 0, failed = 0;
+};
+
+// One record per line, in order: a result, or the line's error; a bad line never ends the run.
+RunCounts run_lines(InputStream& input, std::ostream& out, const RunSetup& run) {
+  std::istream& in = input.get();
+  ltp::cli::Progress progress("ltp-run lines");
+  RunCounts counts;
+  std::string line;
+  std::vector<ltp::cli::ParsedInput> parsed;
+  std::vector<ltp::Encoding> batch;
+  bool more = true;
+  while (more) {
+    parsed.clear();
+    while (parsed.size() < static_cast<size_t>(run.batch_size) && (more = static_cast<bool>(std::getline(in, line))))
+      parsed.push_back(ltp::cli::parse_input_line(line, run.format, run.model, run.max_length));
+    batch.clear();
+    for (auto& p : parsed)
+      if (p.encoding) batch.push_back(std::move(*p.encoding));
+    const auto results = run.encoder.run(batch);
+    size_t next_result = 0;
+    for (const auto& p : parsed) {
+      const json record = p.error.empty() ? result_record(counts.lines, results[next_result++], run.model.config(), run.trace)
+                                          : json{{"index", counts.lines}, {"error", p.error}};
+      if (record.contains("error")) ++counts.failed;
+      out << ltp::cli::to_text(record) << '\n';
+      ++counts.lines;
+    }
+    out.flush();
+    progress.update(counts.lines);
+  }
+  return counts;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,7 +146,7 @@ int main(int argc, char** argv) {
   app.add_option("-i,--input", input, "Input file; stdin when absent or -");
   app.add_option("-o,--output", output, "Output file; stdout when absent");
   app.add_option("--input-format", input_format, "text or jsonl")->check(CLI::IsMember({"text", "jsonl"}));
-  app.add_option("--batch-size", batch_size, "Inputs per batch")->check(CLI::PositiveNumber);
+  app.add_option("--batch-size", batch_size, "Inputs per batch")->check(CLI::Range(1, 1000000));
   app.add_flag("--trace", trace, "Add tokens kept per layer and FLOPs to each record");
   ltp::cli::add_model_options(app, model_options);
   ltp::cli::add_prune_options(app, prune_options);
@@ -85,18 +154,8 @@ int main(int argc, char** argv) {
 
   return ltp::cli::run_program(app, argc, argv, [&] {
     const auto format = ltp::cli::parse_input_format(input_format);
-    std::ifstream file;
-    if (input != "-") {
-      file.open(input, std::ios::binary);
-      if (!file) throw ltp::Error(input + ": cannot open input file");
-    }
-    std::istream& in = input == "-" ? std::cin : file;
-    std::ofstream out_file;
-    if (!output.empty()) {
-      out_file.open(output, std::ios::binary);
-      if (!out_file) throw ltp::Error(output + ": cannot open output file");
-    }
-    std::ostream& out = output.empty() ? std::cout : out_file;
+    InputStream in(input);
+    ltp::cli::OutputFile output_file(output, input);
 
     const auto model = ltp::cli::load_model(model_options);
     const ltp::ModelConfig& config = model->config();
@@ -106,34 +165,13 @@ int main(int argc, char** argv) {
                        "pre-tokenized input with --input-format jsonl and \"input_ids\"");
     ltp::Encoder encoder(*model, ltp::cli::resolve_encoder_options(prune_options, pooling_options, config));
 
-    ltp::cli::Progress progress("ltp-run lines");
-    int64_t index = 0, failed = 0;
-    std::string line;
-    std::vector<ltp::cli::ParsedInput> parsed;
-    std::vector<ltp::Encoding> batch;
-    bool more = true;
-    while (more) {
-      parsed.clear();
-      while (parsed.size() < static_cast<size_t>(batch_size) && (more = static_cast<bool>(std::getline(in, line))))
-        parsed.push_back(ltp::cli::parse_input_line(line, format, *model, max_length));
-      batch.clear();
-      for (auto& p : parsed)
-        if (p.encoding) batch.push_back(std::move(*p.encoding));
-      const auto results = encoder.run(batch);
-      size_t next_result = 0;
-      for (const auto& p : parsed) {
-        if (p.error.empty()) {
-          out << result_record(index, results[next_result++], config, trace).dump() << '\n';
-        } else {
-          out << json{{"index", index}, {"error", p.error}}.dump() << '\n';
-          ++failed;
-        }
-        ++index;
-      }
-      out.flush();
-      progress.update(index);
-    }
-    if (!out) throw ltp::Error("writing the output failed");
-    if (failed) std::cerr << "ltp-run: " << failed << " of " << index << " input lines could not run (see their error records)\n";
+    const RunCounts counts = run_lines(in, output_file.stream(), {.model = *model, .encoder = encoder,
+                                       .format = format, .max_length = max_length, .batch_size = batch_size,
+                                       .trace = trace});
+    in.check_read(input);
+    output_file.commit();
+    if (counts.failed)
+      std::cerr << "ltp-run: " << counts.failed << " of " << counts.lines
+                << " input lines could not run (see their error records)\n";
   });
 }
