@@ -170,7 +170,7 @@ Tensor SafetensorsFile::to_float(const StoredTensor& t) const {
   const size_t n = static_cast<size_t>(out.size());
   switch (t.dtype) {
     case StoredDType::F32:
-      std::memcpy(dst, t.data, n * 4);
+      if (n > 0) std::memcpy(dst, t.data, n * 4);  // an empty tensor has no storage to copy into
       break;
     case StoredDType::F16:
       for (size_t i = 0; i < n; ++i) {

@@ -64,11 +64,6 @@ AttentionPrimitives& primitives() {
   return p;
 }
 
-dnnl::stream& thread_stream() {
-  thread_local dnnl::stream stream(cpu_engine());
-  return stream;
-}
-
 // Softmax of one row of n unscaled logits q·k times `scale` (1/√D), in place;
 // adds the probabilities to scores (if any). Scaling here rather than in the
 // GEMM keeps the GEMM free of attributes whose form differs across oneDNN versions.
@@ -97,7 +92,7 @@ void attend_sequence(const float* qkv, float* ctx, int64_t n, int64_t heads, int
   const SequencePrimitives p = primitives().get(n, heads, d);
   probs.resize(static_cast<size_t>(heads * n * n));
   auto& engine = cpu_engine();
-  auto& stream = thread_stream();
+  auto& stream = cpu_stream();
   float* base = const_cast<float*>(qkv);
   const int64_t h = heads * d;
   memory q(p.q, engine, base), k_t(p.k_t, engine, base + h), v(p.v, engine, base + 2 * h);

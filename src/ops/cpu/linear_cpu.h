@@ -14,7 +14,7 @@
 
 namespace ltp::ops {
 
-// The process-wide CPU engine and stream.
+// The process-wide CPU engine, and the calling thread's stream.
 dnnl::engine& cpu_engine();
 dnnl::stream& cpu_stream();
 
