@@ -3,6 +3,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "ltp/device.h"
+#include "ltp/diagnostics.h"
 #include "ltp/error.h"
 #include "ops/dispatch.h"
 #ifdef LTP_WITH_CUDA
@@ -54,6 +55,19 @@ bool cpu_has_native_bf16() {
   const auto bf16 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core_bf16);
   return (isa & bf16) == bf16;
 }
+
+std::string cpu_gemm_isa_name() {
+  switch (dnnl::get_effective_cpu_isa()) {
+    case dnnl::cpu_isa::avx512_core_amx: return "AMX";
+    case dnnl::cpu_isa::avx512_core_bf16: return "AVX-512 BF16";
+    case dnnl::cpu_isa::avx512_core_vnni: return "AVX-512 VNNI";
+    case dnnl::cpu_isa::avx512_core: return "AVX-512";
+    case dnnl::cpu_isa::avx2: return "AVX2";
+    default: return "other";
+  }
+}
+
+int num_threads() { return omp_get_max_threads(); }
 
 void set_num_threads(int threads) {
   if (threads < 0 || threads > kMaxThreads)

@@ -1,4 +1,4 @@
-#include "ltp/tensor.h"
+#include "tensor.h"
 
 #include "ltp/error.h"
 #include "ops/memory.h"

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "ltp-eval/evaluator.h"
-#include "ltp-eval/glue_tasks.h"
+#include "common/glue_tasks.h"
 #include "ltp/error.h"
 #include "ltp-eval/metrics.h"
 #include "test_support.h"

@@ -3,7 +3,7 @@
 
 #include <vector>
 
-#include "ltp/tensor.h"
+#include "tensor.h"
 
 namespace ltp::test {
 

@@ -11,8 +11,8 @@
 
 #include "ltp/error.h"
 #include "ltp/model.h"
-#include "ltp/safetensors.h"
-#include "ltp-eval/glue_tasks.h"
+#include "model/safetensors.h"
+#include "common/glue_tasks.h"
 #include "test_support.h"
 
 namespace ltp {

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <random>
 
-#include "ltp/tensor.h"
+#include "tensor.h"
 #include "ops/attention_scores.h"
 #include "ops/layer_norm.h"
 #include "ops/linear.h"

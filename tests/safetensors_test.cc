@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "ltp/error.h"
-#include "ltp/safetensors.h"
+#include "model/safetensors.h"
 #include "test_support.h"
 
 namespace ltp {

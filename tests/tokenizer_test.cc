@@ -5,9 +5,9 @@
 #include <fstream>
 
 #include "ltp/error.h"
-#include "ltp/byte_level_bpe.h"
-#include "ltp/sentencepiece_tokenizer.h"
-#include "ltp/wordpiece.h"
+#include "tokenizer/byte_level_bpe.h"
+#include "tokenizer/sentencepiece_tokenizer.h"
+#include "tokenizer/wordpiece.h"
 #include "tokenizer/tokenizer_json.h"
 #include "test_support.h"
 

@@ -35,5 +35,7 @@ inline constexpr int kMaxThreads = 1024;
 // Threads for GEMMs and kernels on the CPU (OpenMP) run from the calling
 // thread; 0 keeps the default. Throws ltp::Error outside [0, kMaxThreads].
 void set_num_threads(int threads);
+// The threads CPU ops started from the calling thread will use.
+int num_threads();
 
 }  // namespace ltp

@@ -1,5 +1,12 @@
 // The layer runner: packed batch → embeddings → L encoder layers with token
 // pruning and compaction → head. Buffers live in the Encoder and are reused.
+//
+// Thread safety: a Model is immutable once loaded and may be shared by any
+// number of threads (Model::encode and Model::validate included). An Encoder
+// holds per-run buffers: use one Encoder per thread (never one from two threads
+// at once). Results do not depend on which thread or batch ran an input.
+// CPU ops started from a thread use that thread's OpenMP setting
+// (set_num_threads), so N threads × M OpenMP threads should not exceed the cores.
 #pragma once
 
 #include <cstdint>
@@ -9,10 +16,11 @@
 #include "ltp/config.h"
 #include "ltp/model.h"
 #include "ltp/pruning.h"
-#include "ltp/tensor.h"
 #include "ltp/tokenizer.h"
 
 namespace ltp {
+
+class Tensor;  // src/tensor.h
 
 struct EncoderOptions {
   PruningConfig pruning;           // already resolved (config + overrides)

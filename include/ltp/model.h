@@ -1,4 +1,6 @@
 // A loaded model folder: config, weights prepacked for the device, tokenizer.
+// Immutable after load: one Model may be shared by many threads, each with its
+// own Encoder (include/ltp/encoder.h).
 #pragma once
 
 #include <cstdint>
@@ -29,7 +31,6 @@ class Model {
   ~Model();
 
   const ModelConfig& config() const { return config_; }
-  const ModelWeights& weights() const { return *weights_; }
   Device device() const { return device_; }
   Precision precision() const { return precision_; }
   const std::filesystem::path& dir() const { return dir_; }
@@ -45,6 +46,7 @@ class Model {
 
  private:
   Model() = default;
+  friend const ModelWeights& weights_of(const Model& model);  // for the layer runner (src/model/weights.h)
   void check_special_tokens() const;
   std::filesystem::path dir_;
   ModelConfig config_;

@@ -34,7 +34,7 @@ void Encoder::embed(std::span<const Encoding> batch) {
     b.offsets.push_back(b.offsets.back() + static_cast<int64_t>(e.ids.size()));
   }
 
-  const EmbeddingWeights& w = model_.weights().embeddings;
+  const EmbeddingWeights& w = weights_of(model_).embeddings;
   const int64_t total = b.alive(), h = c.hidden_size;
   b.hidden.resize({total, h});
   b.pruned_sum.resize({b.num_seqs(), h});

@@ -102,7 +102,7 @@ void Encoder::compact(Tensor& rows, const int64_t* keep) {
 
 void Encoder::run_layer(int l, std::vector<SequenceOutput>& out) {
   const ModelConfig& c = model_.config();
-  const LayerWeights& w = model_.weights().layers[static_cast<size_t>(l)];
+  const LayerWeights& w = weights_of(model_).layers[static_cast<size_t>(l)];
   const Device device = model_.device();
   Buffers& b = *buffers_;
   const int64_t h = c.hidden_size;

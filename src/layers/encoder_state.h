@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "ltp/encoder.h"
-#include "ltp/tensor.h"
+#include "tensor.h"
 #include "ops/device_array.h"
 
 namespace ltp {

@@ -65,7 +65,7 @@ void Encoder::run_head(std::vector<SequenceOutput>& out) {
   if (c.head == HeadKind::None) return;
 
   // First token of every sequence → [B × H] → dense + tanh → classifier.
-  const HeadWeights& w = *model_.weights().head;
+  const HeadWeights& w = *weights_of(model_).head;
   b.first_rows.assign(b.offsets.begin(), b.offsets.end() - 1);
   b.head_input.resize({seqs, h});
   ops::gather_rows(device, {b.hidden.data(), b.rows_on_device.upload(b.first_rows), seqs, h, b.head_input.data()});

@@ -1,7 +1,7 @@
 #include "ltp/model.h"
 
 #include "ltp/error.h"
-#include "ltp/safetensors.h"
+#include "model/safetensors.h"
 #include "model/weights.h"
 
 namespace ltp {
@@ -36,6 +36,8 @@ std::unique_ptr<Model> Model::random(const ModelConfig& config, uint64_t seed, D
 }
 
 Model::~Model() = default;
+
+const ModelWeights& weights_of(const Model& model) { return *model.weights_; }
 
 // A tokenizer from another model would make every input fail at run time.
 void Model::check_special_tokens() const {

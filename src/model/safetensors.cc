@@ -1,4 +1,4 @@
-#include "ltp/safetensors.h"
+#include "model/safetensors.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>

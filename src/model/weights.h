@@ -8,8 +8,9 @@
 #include <vector>
 
 #include "ltp/config.h"
-#include "ltp/safetensors.h"
-#include "ltp/tensor.h"
+#include "ltp/model.h"
+#include "model/safetensors.h"
+#include "tensor.h"
 #include "ops/linear.h"
 
 namespace ltp {
@@ -80,5 +81,8 @@ class RandomSource : public WeightSource {
 };
 
 ModelWeights bind_weights(const WeightSource& source, const ModelConfig& config, Device device, Precision precision);
+
+// A model's bound weights (a friend of Model, so the type stays out of include/).
+const ModelWeights& weights_of(const Model& model);
 
 }  // namespace ltp

@@ -1,4 +1,4 @@
-#include "ltp/gemm_limit.h"
+#include "ltp/diagnostics.h"
 
 #include <algorithm>
 #include <chrono>

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "ltp/device.h"
-#include "ltp/tensor.h"
+#include "tensor.h"
 
 namespace ltp::ops {
 

@@ -1,4 +1,4 @@
-#include "ltp/byte_level_bpe.h"
+#include "tokenizer/byte_level_bpe.h"
 
 #include <fstream>
 

@@ -1,4 +1,4 @@
-#include "ltp/sentencepiece_tokenizer.h"
+#include "tokenizer/sentencepiece_tokenizer.h"
 
 #include <sentencepiece_processor.h>
 #include <utf8proc.h>

@@ -1,7 +1,7 @@
 // BERT's normaliser and pre-tokenizer, in the order Hugging Face tokenizers
 // applies them: clean → CJK split → strip accents → lowercase → split on
 // whitespace → isolate punctuation.
-#include "ltp/wordpiece.h"
+#include "tokenizer/wordpiece.h"
 #include "tokenizer/unicode.h"
 
 namespace ltp {

@@ -5,14 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ltp/byte_level_bpe.h"
+#include "tokenizer/byte_level_bpe.h"
 #include "common/files.h"
 #include "ltp/error.h"
-#include "ltp/sentencepiece_tokenizer.h"
+#include "tokenizer/sentencepiece_tokenizer.h"
 #include "tokenizer/added_tokens.h"
 #include "tokenizer/tokenizer_json.h"
 #include "tokenizer/unicode.h"
-#include "ltp/wordpiece.h"
+#include "tokenizer/wordpiece.h"
 
 namespace ltp {
 

@@ -5,9 +5,9 @@
 #include <nlohmann/json.hpp>
 
 #include "common/files.h"
-#include "ltp/byte_level_bpe.h"
+#include "tokenizer/byte_level_bpe.h"
 #include "ltp/error.h"
-#include "ltp/wordpiece.h"
+#include "tokenizer/wordpiece.h"
 
 namespace ltp {
 

@@ -1,4 +1,4 @@
-#include "ltp/wordpiece.h"
+#include "tokenizer/wordpiece.h"
 
 #include <fstream>
 

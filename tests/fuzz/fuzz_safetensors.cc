@@ -2,7 +2,7 @@
 // inside the file and widen to floats without reading past it.
 #include "fuzz_support.h"
 #include "ltp/error.h"
-#include "ltp/safetensors.h"
+#include "model/safetensors.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto path = ltp::fuzz::scratch_dir() / "model.safetensors";

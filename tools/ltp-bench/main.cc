@@ -1,7 +1,6 @@
 // ltp-bench: throughput, latency, FLOPs and tokens kept, dense and pruned
 // measured in the same run on the same inputs, over a grid of batch sizes and
 // lengths; inputs from real text (--data) or synthetic (--length).
-#include <omp.h>
 
 #include <chrono>
 #include <filesystem>
@@ -10,14 +9,13 @@
 #include <random>
 
 #include <nlohmann/json.hpp>
-#include <oneapi/dnnl/dnnl.hpp>
 
 #include "common/cli.h"
 #include "common/input_reader.h"
 #include "common/output_file.h"
-#include "ltp-eval/glue_tasks.h"
+#include "common/glue_tasks.h"
 #include "ltp/error.h"
-#include "ltp/gemm_limit.h"
+#include "ltp/diagnostics.h"
 #include "measure.h"
 #include "presets.h"
 
@@ -71,17 +69,6 @@ std::vector<ltp::Encoding> synthetic_inputs(const ltp::ModelConfig& c, int lengt
     e.type_ids.assign(e.ids.size(), 0);
   }
   return inputs;
-}
-
-const char* isa_name(dnnl::cpu_isa isa) {
-  switch (isa) {
-    case dnnl::cpu_isa::avx512_core_amx: return "AMX";
-    case dnnl::cpu_isa::avx512_core_bf16: return "AVX-512 BF16";
-    case dnnl::cpu_isa::avx512_core_vnni: return "AVX-512 VNNI";
-    case dnnl::cpu_isa::avx512_core: return "AVX-512";
-    case dnnl::cpu_isa::avx2: return "AVX2";
-    default: return "other";
-  }
 }
 
 std::string fixed(double v, int digits) {
@@ -211,8 +198,8 @@ int main(int argc, char** argv) {
 
     const std::string model_name = random_model.empty() ? model->dir().filename().string() : random_model + " (random)";
     std::cout << "ltp-bench " << model_name << " | commit " << LTP_GIT_COMMIT << " | device " << model_options.device
-              << (model->device() == ltp::Device::CPU ? std::string(" (oneDNN ISA ") + isa_name(dnnl::get_effective_cpu_isa()) + ")" : "")
-              << " | threads " << omp_get_max_threads() << " | pruning "
+              << (model->device() == ltp::Device::CPU ? std::string(" (oneDNN ISA ") + ltp::cpu_gemm_isa_name() + ")" : "")
+              << " | threads " << ltp::num_threads() << " | pruning "
               << ltp::prune_mode_name(pruned_options.pruning.mode) << " | precision " << ltp::precision_name(model->precision())
               << "\n\n";
 
@@ -300,7 +287,7 @@ int main(int argc, char** argv) {
       ltp::cli::OutputFile out(json_path);
       json doc = {{"model", model_name}, {"commit", LTP_GIT_COMMIT}, {"device", model_options.device},
                   {"precision", ltp::precision_name(model->precision())},
-                  {"threads", omp_get_max_threads()}, {"repeat", repeat}, {"records", records}};
+                  {"threads", ltp::num_threads()}, {"repeat", repeat}, {"records", records}};
       out.stream() << ltp::cli::to_text(doc, 2) << "\n";
       out.commit();
     }

@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "glue_tasks.h"
+#include "common/glue_tasks.h"
 #include "ltp/encoder.h"
 #include "ltp/model.h"
 

@@ -6,7 +6,7 @@
 #include "common/cli.h"
 #include "common/output_file.h"
 #include "evaluator.h"
-#include "glue_tasks.h"
+#include "common/glue_tasks.h"
 #include "ltp/error.h"
 #include "report.h"
 #include "sweep.h"

@@ -9,7 +9,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "ltp/device.h"
-#include "ltp/tensor.h"
+#include "tensor.h"
 #include "ops/linear.h"
 
 namespace ltp::ops {

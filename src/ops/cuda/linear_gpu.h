@@ -9,7 +9,7 @@
 
 #include <library_types.h>
 
-#include "ltp/tensor.h"
+#include "tensor.h"
 #include "ops/linear.h"
 #include "ops/memory.h"
 

@@ -1,4 +1,4 @@
-#include "glue_tasks.h"
+#include "common/glue_tasks.h"
 
 #include <algorithm>
 #include <cerrno>

@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ltp/tensor.h"
+#include "tensor.h"
 
 namespace ltp {
 
