@@ -88,6 +88,20 @@ TEST_CASE("hostile: a JSONL line that is not UTF-8 or not JSON is one error reco
   CHECK(records[4].contains("label"));
 }
 
+TEST_CASE("hostile: a text line that is only a TAB, or half a pair, is an error record") {
+  test::TempDir dir;
+  test::write_file(dir.path() / "in.txt", "\t\n\tsecond\nfirst\t\na charming journey\n");
+  const auto run = test::run_program(std::string(LTP_RUN_BINARY) + model_arg(test::model_dir("tiny-bert")) + " -i " +
+                                     (dir.path() / "in.txt").string());
+  CHECK(run.exit_code == 0);
+  std::istringstream lines(run.stdout_text);
+  std::vector<json> records;
+  for (std::string line; std::getline(lines, line);) records.push_back(json::parse(line));
+  REQUIRE(records.size() == 4);
+  for (size_t i = 0; i < 3; ++i) CHECK(records[i]["error"] == "a pair needs text on both sides of the TAB");
+  CHECK(records[3].contains("label"));
+}
+
 TEST_CASE("hostile: ltp-bench --json under a model folder whose name is not UTF-8") {
   test::TempDir dir;
   const auto model = dir.path() / "model-\xff\xfe";

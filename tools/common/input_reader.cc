@@ -60,6 +60,7 @@ Encoding parse_text(std::string_view line, const Model& model, int max_length) {
   if (tab == std::string_view::npos) return model.encode(line, std::nullopt, max_length);
   if (line.find('\t', tab + 1) != std::string_view::npos)
     throw Error("more than one TAB: a line holds one text or a pair separated by one TAB");
+  if (tab == 0 || tab + 1 == line.size()) throw Error("a pair needs text on both sides of the TAB");
   return model.encode(line.substr(0, tab), line.substr(tab + 1), max_length);
 }
 
