@@ -22,7 +22,8 @@ Precision parse_precision(const std::string& name) {
   if (name == "fp32") return Precision::FP32;
   if (name == "bf16") return Precision::BF16;
   if (name == "fp16") return Precision::FP16;
-  throw Error("unknown precision '" + name + "': expected fp32, bf16 or fp16");
+  if (name == "tf32") return Precision::TF32;
+  throw Error("unknown precision '" + name + "': expected fp32, bf16, fp16 or tf32");
 }
 
 const char* precision_name(Precision precision) {
@@ -30,6 +31,7 @@ const char* precision_name(Precision precision) {
     case Precision::FP32: return "fp32";
     case Precision::BF16: return "bf16";
     case Precision::FP16: return "fp16";
+    case Precision::TF32: return "tf32";
   }
   return "?";
 }
@@ -47,6 +49,8 @@ void require_device(Device device, Precision precision) {
   if (const std::string why = device_unavailable_reason(device); !why.empty()) throw Error("--device cuda: " + why);
   if (device == Device::CPU && precision == Precision::FP16)
     throw Error("fp16 runs on --device cuda only; on the CPU use --precision bf16");
+  if (device == Device::CPU && precision == Precision::TF32)
+    throw Error("tf32 runs on --device cuda only (tensor cores); on the CPU use --precision fp32 or bf16");
 }
 
 bool cpu_has_native_bf16() {

@@ -11,7 +11,7 @@
 
 namespace ltp {
 
-enum class ModelFamily { Bert, Roberta };
+enum class ModelFamily { Bert, Roberta, Mpnet };
 enum class HeadKind { None, BertClassifier, RobertaClassifier };
 enum class PruneMode { None, AbsoluteThreshold, Threshold, RisingThreshold, TopK };
 enum class Pooling { Cls, Mean };
@@ -38,6 +38,7 @@ struct ModelConfig {
   int max_position_embeddings = 0;
   int type_vocab_size = 0;
   int pad_token_id = 0;
+  int relative_attention_buckets = 0;  // MPNet: buckets of its relative position bias; 0 = none
   float layer_norm_eps = 1e-12f;
   int num_labels = 0;                 // 1 = regression
   std::vector<std::string> labels;    // id2label, index = class id
@@ -50,8 +51,8 @@ struct ModelConfig {
   std::optional<int> model_max_length;
 
   int head_dim() const { return hidden_size / num_heads; }
-  // RoBERTa counts positions from pad_token_id + 1.
-  int position_offset() const { return family == ModelFamily::Roberta ? pad_token_id + 1 : 0; }
+  // RoBERTa and MPNet count positions from pad_token_id + 1.
+  int position_offset() const { return family == ModelFamily::Bert ? 0 : pad_token_id + 1; }
   // Longest input the position table allows.
   int max_tokens() const { return max_position_embeddings - position_offset(); }
   bool is_regression() const { return head != HeadKind::None && num_labels == 1; }

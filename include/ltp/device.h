@@ -10,12 +10,14 @@ enum class Device { CPU, CUDA };
 
 // GEMM input precision. bf16/fp16: weights held in bf16/fp16, GEMM inputs
 // rounded to it, fp32 accumulation; everything else (LayerNorm, softmax,
-// residuals, scores) fp32. fp16 runs on CUDA only.
-enum class Precision { FP32, BF16, FP16 };
+// residuals, scores) fp32. tf32: fp32 weights and inputs that the tensor cores
+// round to TF32 (fp16's 10-bit mantissa, fp32's range) inside each GEMM.
+// fp16 and tf32 run on CUDA only.
+enum class Precision { FP32, BF16, FP16, TF32 };
 
 // "cpu" or "cuda"; anything else throws ltp::Error.
 Device parse_device(const std::string& name);
-// "fp32", "bf16" or "fp16"; anything else throws ltp::Error.
+// "fp32", "bf16", "fp16" or "tf32"; anything else throws ltp::Error.
 Precision parse_precision(const std::string& name);
 const char* precision_name(Precision precision);
 // Whether this CPU multiplies bf16 in hardware (AVX512-BF16 or AMX); without,

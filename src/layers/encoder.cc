@@ -113,8 +113,19 @@ void Encoder::run_layer(int l, std::vector<SequenceOutput>& out) {
   b.context.resize({alive, h});
   b.scores.resize({prune ? alive : 0});
   w.qkv.forward(b.hidden.data(), alive, b.qkv.data(), ops::Epilogue::None);
-  ops::attention(device, {b.qkv.data(), b.device_offsets, b.num_seqs(), alive, b.max_length(), c.num_heads,
-                          c.head_dim(), b.context.data(), prune ? b.scores.data() : nullptr});
+  const Tensor& position_bias = weights_of(model_).embeddings.position_bias;
+  ops::attention(device, {.qkv = b.qkv.data(),
+                          .offsets = b.device_offsets,
+                          .num_seqs = b.num_seqs(),
+                          .tokens = alive,
+                          .max_length = b.max_length(),
+                          .num_heads = c.num_heads,
+                          .head_dim = c.head_dim(),
+                          .ctx = b.context.data(),
+                          .scores = prune ? b.scores.data() : nullptr,
+                          .position_bias = position_bias.empty() ? nullptr : position_bias.data(),
+                          .position_bias_width = position_bias.empty() ? 0 : position_bias.dim(1),
+                          .positions = b.device_positions});
 
   // The layer's one wait for the device: its scores, read back to decide on the
   // host. Uploads follow it, while the device is idle.
@@ -133,6 +144,7 @@ void Encoder::run_layer(int l, std::vector<SequenceOutput>& out) {
       b.positions[static_cast<size_t>(r)] = b.positions[static_cast<size_t>(b.keep_rows[static_cast<size_t>(r)])];
     b.positions.resize(static_cast<size_t>(kept_total));
     b.device_offsets = b.offsets_on_device.upload(b.offsets);
+    b.device_positions = b.positions_on_device.upload(b.positions);
   }
 
   // hidden = LN(hidden + context·Woᵀ + bo);  hidden = LN(hidden + FFN(hidden))

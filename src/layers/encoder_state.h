@@ -20,7 +20,8 @@ struct Encoder::Buffers {
       : hidden({0}, device), spare({0}, device), qkv({0}, device), context({0}, device), intermediate({0}, device),
         scores({0}, device), pruned_sum({0}, device), head_input({0}, device), head_pooled({0}, device),
         logits({0}, device), offsets_on_device(device), rows_on_device(device), pruned_rows_on_device(device),
-        boundaries_on_device(device), ids_on_device(device), type_ids_on_device(device), position_ids_on_device(device) {}
+        boundaries_on_device(device), ids_on_device(device), type_ids_on_device(device), position_ids_on_device(device),
+        positions_on_device(device) {}
 
   // Host: the layout of the batch.
   std::vector<int64_t> offsets;         // [B+1] row of each sequence's first alive token
@@ -44,8 +45,9 @@ struct Encoder::Buffers {
   Tensor pruned_sum;    // [B × H] states of pruned tokens, for mean pooling
   Tensor head_input, head_pooled, logits;  // [B × H], [B × H], [B × C]
   const int64_t* device_offsets = nullptr;  // offsets as uploaded after the last change
+  const int32_t* device_positions = nullptr;  // positions, likewise (read by MPNet's position bias)
   ops::DeviceArray<int64_t> offsets_on_device, rows_on_device, pruned_rows_on_device, boundaries_on_device;
-  ops::DeviceArray<int32_t> ids_on_device, type_ids_on_device, position_ids_on_device;
+  ops::DeviceArray<int32_t> ids_on_device, type_ids_on_device, position_ids_on_device, positions_on_device;
 
   int64_t alive() const { return offsets.back(); }
   int64_t num_seqs() const { return static_cast<int64_t>(offsets.size()) - 1; }

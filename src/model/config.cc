@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -80,18 +81,26 @@ void read_sentence_transformers_pooling(const fs::path& dir, ModelConfig& c) {
   }
 }
 
-// tokenizer_config.json's model_max_length: the length a model was trained at.
-// Hugging Face writes a huge number for "no limit", which means the position table's.
-std::optional<int> read_model_max_length(const fs::path& dir, int max_tokens) {
-  const fs::path path = dir / "tokenizer_config.json";
+// The length a model was trained at: tokenizer_config.json's model_max_length,
+// or sentence-transformers' max_seq_length (sentence_bert_config.json), the
+// smaller where both exist. Hugging Face writes a huge number for "no limit",
+// which means the position table's.
+std::optional<int> read_length_field(const fs::path& path, const char* key, int max_tokens) {
   if (!fs::exists(path)) return std::nullopt;
   const json config = read_json_file(path, "tokenizer configuration");
   const JsonFields f(config, path.string());
-  if (!f.has("model_max_length")) return std::nullopt;
-  const json& v = f.at("model_max_length");
-  if (!v.is_number() || !(v.get<double>() >= 1)) f.fail("model_max_length", "a positive integer");
+  if (!f.has(key)) return std::nullopt;
+  const json& v = f.at(key);
+  if (!v.is_number() || !(v.get<double>() >= 1)) f.fail(key, "a positive integer");
   if (v.get<double>() >= max_tokens) return std::nullopt;
-  return static_cast<int>(f.integer("model_max_length", 1, max_tokens));
+  return static_cast<int>(f.integer(key, 1, max_tokens));
+}
+
+std::optional<int> read_model_max_length(const fs::path& dir, int max_tokens) {
+  const auto tokenizer = read_length_field(dir / "tokenizer_config.json", "model_max_length", max_tokens);
+  const auto sentence = read_length_field(dir / "sentence_bert_config.json", "max_seq_length", max_tokens);
+  if (tokenizer && sentence) return std::min(*tokenizer, *sentence);
+  return tokenizer ? tokenizer : sentence;
 }
 
 // Refuses shapes whose fp32 weights alone would not fit in this machine's memory.
@@ -136,8 +145,9 @@ ModelConfig load_config(const fs::path& dir) {
   const std::string model_type = f.string_or("model_type", "bert");
   if (model_type == "bert") c.family = ModelFamily::Bert;
   else if (model_type == "roberta") c.family = ModelFamily::Roberta;
-  else throw Error(where + ": model_type \"" + model_type + "\" is not supported (bert, roberta)");
-  const bool roberta = c.family == ModelFamily::Roberta;
+  else if (model_type == "mpnet") c.family = ModelFamily::Mpnet;
+  else throw Error(where + ": model_type \"" + model_type + "\" is not supported (bert, roberta, mpnet)");
+  const bool roberta = c.family == ModelFamily::Roberta, mpnet = c.family == ModelFamily::Mpnet;
 
   c.vocab_size = static_cast<int>(f.integer("vocab_size", 1, kMaxVocab));
   c.hidden_size = static_cast<int>(f.integer("hidden_size", 1, kMaxHidden));
@@ -148,9 +158,11 @@ ModelConfig load_config(const fs::path& dir) {
   if (c.hidden_size % c.num_heads != 0)
     throw Error(where + ": hidden_size " + std::to_string(c.hidden_size) + " is not a multiple of num_attention_heads " +
                 std::to_string(c.num_heads));
-  c.type_vocab_size = static_cast<int>(f.integer_or("type_vocab_size", roberta ? 1 : 2, 1, kMaxVocab));
-  // Ids index the embedding table; RoBERTa also counts positions from it.
-  c.pad_token_id = static_cast<int>(f.integer_or("pad_token_id", roberta ? 1 : 0, 0, c.vocab_size - 1));
+  // MPNet has no token types: one (zero) type stands in.
+  c.type_vocab_size = mpnet ? 1 : static_cast<int>(f.integer_or("type_vocab_size", roberta ? 1 : 2, 1, kMaxVocab));
+  // Ids index the embedding table; RoBERTa and MPNet also count positions from it.
+  c.pad_token_id = static_cast<int>(f.integer_or("pad_token_id", roberta || mpnet ? 1 : 0, 0, c.vocab_size - 1));
+  if (mpnet) c.relative_attention_buckets = static_cast<int>(f.integer_or("relative_attention_num_buckets", 32, 2, 1024));
   if (c.max_tokens() < 1)
     throw Error(where + ": max_position_embeddings " + std::to_string(c.max_position_embeddings) +
                 " leaves no room for tokens after RoBERTa's position offset " + std::to_string(c.position_offset()));
@@ -166,7 +178,7 @@ ModelConfig load_config(const fs::path& dir) {
     if (!list.empty()) architecture = list[0].get<std::string>();
   }
   if (architecture.find("ForSequenceClassification") != std::string::npos)
-    c.head = roberta ? HeadKind::RobertaClassifier : HeadKind::BertClassifier;
+    c.head = roberta || mpnet ? HeadKind::RobertaClassifier : HeadKind::BertClassifier;  // MPNet's head is RoBERTa's
 
   if (c.head != HeadKind::None) {
     if (f.has("id2label")) {

@@ -1,11 +1,13 @@
 #include "model/weights.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <functional>
 #include <random>
 
 #include "ltp/error.h"
+#include "model/relative_position.h"
 
 namespace ltp {
 
@@ -41,11 +43,11 @@ class Binder {
   }
 
   // query, key and value stacked into one [3H × H] layer: one GEMM instead of three.
-  ops::Linear fused_qkv(const std::string& self, int64_t hidden) const {
+  ops::Linear fused_qkv(const std::string& self, const std::array<const char*, 3>& names, int64_t hidden) const {
     Tensor weight({3 * hidden, hidden});
     Tensor bias({3 * hidden});
     int64_t part = 0;
-    for (const char* which : {"query", "key", "value"}) {
+    for (const char* which : names) {
       const Tensor w = encoder(self + which + ".weight", {hidden, hidden});
       const Tensor b = encoder(self + which + ".bias", {hidden});
       std::copy(w.data(), w.data() + w.size(), weight.data() + part * hidden * hidden);
@@ -64,8 +66,30 @@ class Binder {
   Precision precision_;
 };
 
+// Where each family keeps a layer's attention tensors (under encoder.layer.<l>.).
+struct AttentionNames {
+  const char* self;
+  std::array<const char*, 3> qkv;
+  const char* out;
+  const char* norm;
+};
+
+AttentionNames attention_names(ModelFamily family) {
+  if (family == ModelFamily::Mpnet) return {"attention.attn.", {"q", "k", "v"}, "attention.attn.o", "attention.LayerNorm"};
+  return {"attention.self.", {"query", "key", "value"}, "attention.output.dense", "attention.output.LayerNorm"};
+}
+
+const char* family_prefix(ModelFamily family) {
+  switch (family) {
+    case ModelFamily::Bert: return "bert.";
+    case ModelFamily::Roberta: return "roberta.";
+    case ModelFamily::Mpnet: return "mpnet.";
+  }
+  return "";
+}
+
 std::string find_prefix(const WeightSource& source, const ModelConfig& config) {
-  const std::string family = config.family == ModelFamily::Roberta ? "roberta." : "bert.";
+  const std::string family = family_prefix(config.family);
   for (const std::string& p : {family, std::string()})
     if (source.has(p + "embeddings.word_embeddings.weight")) return p;
   // Let the source say what is missing, with its file name.
@@ -105,14 +129,21 @@ ModelWeights bind_weights(const WeightSource& source, const ModelConfig& c, Devi
   ModelWeights w;
   w.embeddings.word = b.encoder_on_device("embeddings.word_embeddings.weight", {c.vocab_size, h});
   w.embeddings.position = b.encoder_on_device("embeddings.position_embeddings.weight", {c.max_position_embeddings, h});
-  w.embeddings.token_type = b.encoder_on_device("embeddings.token_type_embeddings.weight", {c.type_vocab_size, h});
+  if (c.family == ModelFamily::Mpnet) {
+    w.embeddings.token_type = Tensor({1, h}).to(device);
+    const Tensor bucket_bias = b.encoder("encoder.relative_attention_bias.weight", {c.relative_attention_buckets, c.num_heads});
+    w.embeddings.position_bias = position_bias_by_offset(bucket_bias, c.max_tokens()).to(device);
+  } else {
+    w.embeddings.token_type = b.encoder_on_device("embeddings.token_type_embeddings.weight", {c.type_vocab_size, h});
+  }
   w.embeddings.norm = b.norm("embeddings.LayerNorm", h);
+  const AttentionNames names = attention_names(c.family);
   for (int l = 0; l < c.num_layers; ++l) {
     const std::string layer = "encoder.layer." + std::to_string(l) + ".";
     w.layers.push_back(LayerWeights{
-        b.fused_qkv(layer + "attention.self.", h),
-        b.linear(b.prefix() + layer + "attention.output.dense", h, h),
-        b.norm(layer + "attention.output.LayerNorm", h),
+        b.fused_qkv(layer + names.self, names.qkv, h),
+        b.linear(b.prefix() + layer + names.out, h, h),
+        b.norm(layer + names.norm, h),
         b.linear(b.prefix() + layer + "intermediate.dense", i, h),
         b.linear(b.prefix() + layer + "output.dense", h, i),
         b.norm(layer + "output.LayerNorm", h),

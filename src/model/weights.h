@@ -23,8 +23,9 @@ struct LayerNormWeights {
 struct EmbeddingWeights {
   Tensor word;         // [vocab × H]
   Tensor position;     // [max_position_embeddings × H]
-  Tensor token_type;   // [type_vocab × H]
+  Tensor token_type;   // [type_vocab × H]; MPNet, which has none: one zero row
   LayerNormWeights norm;
+  Tensor position_bias;  // MPNet: [N × (2·max_tokens − 1)] relative bias by offset (model/relative_position.h); else empty
 };
 
 struct LayerWeights {
@@ -73,7 +74,7 @@ class SafetensorsSource : public WeightSource {
 class RandomSource : public WeightSource {
  public:
   explicit RandomSource(uint64_t seed) : seed_(seed) {}
-  bool has(const std::string& name) const override { return name.rfind("bert.", 0) == 0 || name.rfind("roberta.", 0) == 0; }
+  bool has(const std::string& name) const override { return name.rfind("bert.", 0) == 0 || name.rfind("roberta.", 0) == 0 || name.rfind("mpnet.", 0) == 0; }
   Tensor load(const std::string& name, const std::vector<int64_t>& shape) const override;
 
  private:

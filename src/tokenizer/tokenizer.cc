@@ -104,6 +104,9 @@ nlohmann::json read_tokenizer_config(const std::filesystem::path& dir) {
 }  // namespace
 
 std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& dir) {
+  // tokenizer.json first: it is what Hugging Face's fast tokenizers (and so
+  // sentence-transformers) load when a folder has it.
+  if (std::filesystem::exists(dir / "tokenizer.json")) return tokenizer_from_json(dir / "tokenizer.json");
   const nlohmann::json json = read_tokenizer_config(dir);
   const JsonFields config(json, (dir / "tokenizer_config.json").string());
   if (std::filesystem::exists(dir / "vocab.txt")) {
@@ -111,7 +114,9 @@ std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& dir) {
     options.lowercase = config.boolean_or("do_lower_case", true);
     if (config.has("strip_accents")) options.strip_accents = config.boolean_or("strip_accents", false);
     options.split_cjk = config.boolean_or("tokenize_chinese_chars", true);
-    return std::make_unique<WordPieceTokenizer>(dir / "vocab.txt", options);
+    WordPieceSpecials specials;
+    if (config.string_or("tokenizer_class", "") == "MPNetTokenizer") specials = {"<s>", "</s>", "[UNK]", true};
+    return std::make_unique<WordPieceTokenizer>(dir / "vocab.txt", options, specials);
   }
   if (std::filesystem::exists(dir / "vocab.json") && std::filesystem::exists(dir / "merges.txt"))
     return std::make_unique<ByteLevelBpeTokenizer>(dir / "vocab.json", dir / "merges.txt",
@@ -120,7 +125,6 @@ std::unique_ptr<Tokenizer> load_tokenizer(const std::filesystem::path& dir) {
     return std::make_unique<SentencePieceTokenizer>(
         dir / "spiece.model",
         SentencePieceOptions{config.boolean_or("do_lower_case", true), config.boolean_or("keep_accents", false)});
-  if (std::filesystem::exists(dir / "tokenizer.json")) return tokenizer_from_json(dir / "tokenizer.json");
   return nullptr;
 }
 

@@ -80,10 +80,17 @@ std::unique_ptr<Tokenizer> wordpiece(const json& j, const std::string& where) {
     unsupported(where, "normalizer", norm);
   }
   if (type_of(member(j, "pre_tokenizer")) != "BertPreTokenizer") unsupported(where, "pre_tokenizer", member(j, "pre_tokenizer"));
-  const std::string post = type_of(member(j, "post_processor"));
-  if (post != "BertProcessing" && post != "TemplateProcessing") unsupported(where, "post_processor", member(j, "post_processor"));
-  return std::make_unique<WordPieceTokenizer>(vocab_of(model, where), options, where,
-                                              model.value("unk_token", std::string("[UNK]")));
+  const json& post = member(j, "post_processor");
+  WordPieceSpecials specials;
+  specials.unk = model.value("unk_token", std::string("[UNK]"));
+  if (type_of(post) == "RobertaProcessing") {  // MPNet: <s> A </s></s> B </s>
+    specials.cls = member(post, "cls").at(0).get<std::string>();
+    specials.sep = member(post, "sep").at(0).get<std::string>();
+    specials.double_sep = true;
+  } else if (type_of(post) != "BertProcessing" && type_of(post) != "TemplateProcessing") {
+    unsupported(where, "post_processor", post);
+  }
+  return std::make_unique<WordPieceTokenizer>(vocab_of(model, where), options, where, specials);
 }
 
 std::unique_ptr<Tokenizer> byte_level_bpe(const json& j, const std::string& where) {

@@ -34,14 +34,18 @@ size_t utf8_length(const std::string& s) {
 
 }  // namespace
 
-WordPieceTokenizer::WordPieceTokenizer(const std::filesystem::path& vocab_file, BertNormalizerOptions options)
-    : WordPieceTokenizer(read_vocab(vocab_file), options, vocab_file.string()) {}
+WordPieceTokenizer::WordPieceTokenizer(const std::filesystem::path& vocab_file, BertNormalizerOptions options,
+                                       const WordPieceSpecials& specials)
+    : WordPieceTokenizer(read_vocab(vocab_file), options, vocab_file.string(), specials) {}
 
 WordPieceTokenizer::WordPieceTokenizer(std::unordered_map<std::string, int32_t> vocab, BertNormalizerOptions options,
-                                       const std::string& where, std::string unk_token)
+                                       const std::string& where, const WordPieceSpecials& specials)
     : options_(options), vocab_(std::move(vocab)) {
-  unk_ = require_token(vocab_, unk_token, where);
-  use_special_tokens(vocab_, where, "[CLS]", "[SEP]", false, {"[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]"});
+  unk_ = require_token(vocab_, specials.unk, where);
+  if (specials.double_sep)  // MPNet's specials, as its tokenizer lists them
+    use_special_tokens(vocab_, where, specials.cls, specials.sep, true, {"<s>", "</s>", "<pad>", "<unk>", "<mask>", "[UNK]"});
+  else
+    use_special_tokens(vocab_, where, specials.cls, specials.sep, false, {"[CLS]", "[SEP]", "[PAD]", "[UNK]", "[MASK]"});
 }
 
 WordPieceTokenizer::~WordPieceTokenizer() = default;

@@ -20,12 +20,22 @@ struct BertNormalizerOptions {
   bool split_cjk = true;
 };
 
+// The special tokens a WordPiece vocabulary uses: BERT's by default; MPNet's
+// are <s>, </s> and [UNK], with RoBERTa's pair layout.
+struct WordPieceSpecials {
+  std::string cls = "[CLS]";
+  std::string sep = "[SEP]";
+  std::string unk = "[UNK]";
+  bool double_sep = false;  // <s> A </s></s> B </s>
+};
+
 class WordPieceTokenizer : public Tokenizer {
  public:
-  WordPieceTokenizer(const std::filesystem::path& vocab_file, BertNormalizerOptions options);
+  WordPieceTokenizer(const std::filesystem::path& vocab_file, BertNormalizerOptions options,
+                     const WordPieceSpecials& specials = {});
   // From an in-memory vocabulary (tokenizer.json); `where` names it in errors.
   WordPieceTokenizer(std::unordered_map<std::string, int32_t> vocab, BertNormalizerOptions options,
-                     const std::string& where, std::string unk_token = "[UNK]");
+                     const std::string& where, const WordPieceSpecials& specials = {});
   ~WordPieceTokenizer() override;
 
 

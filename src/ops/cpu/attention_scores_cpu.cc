@@ -64,15 +64,19 @@ AttentionPrimitives& primitives() {
   return p;
 }
 
-// Softmax of one row of n unscaled logits q·k times `scale` (1/√D), in place;
-// adds the probabilities to scores (if any). Scaling here rather than in the
-// GEMM keeps the GEMM free of attributes whose form differs across oneDNN versions.
-LTP_CPU_KERNEL void softmax_row(float* row, int64_t n, float scale, float* scores) {
+// Softmax of one row of n unscaled logits q·k times `scale` (1/√D), plus
+// `bias` (MPNet's position bias for this row, or nullptr), in place; adds the
+// probabilities to scores (if any). Scaling here rather than in the GEMM keeps
+// the GEMM free of attributes whose form differs across oneDNN versions.
+LTP_CPU_KERNEL void softmax_row(float* row, int64_t n, float scale, const float* bias, float* scores) {
+  if (bias)
+    for (int64_t j = 0; j < n; ++j) row[j] = row[j] * scale + bias[j];
+  const float factor = bias ? 1.0f : scale;
   float max_logit = -INFINITY;
   for (int64_t j = 0; j < n; ++j) max_logit = std::max(max_logit, row[j]);
   float sum = 0.0f;
   for (int64_t j = 0; j < n; ++j) {
-    row[j] = std::exp((row[j] - max_logit) * scale);
+    row[j] = std::exp((row[j] - max_logit) * factor);
     sum += row[j];
   }
   const float inv = 1.0f / sum;
@@ -86,9 +90,23 @@ LTP_CPU_KERNEL void softmax_row(float* row, int64_t n, float scale, float* score
   }
 }
 
+// One sequence's relative position bias: head_bias is the head's row of the
+// [N × W] table, positions the sequence's original positions.
+struct SequenceBias {
+  const float* table = nullptr;  // nullptr: no bias
+  int64_t width = 0;
+  const int32_t* positions = nullptr;
+
+  // Row i of head h: bias[j] for every key j.
+  void fill_row(int64_t h, int64_t i, int64_t n, float* bias) const {
+    const float* head = table + h * width + (width - 1) / 2 - positions[i];
+    for (int64_t j = 0; j < n; ++j) bias[j] = head[positions[j]];
+  }
+};
+
 // head_scores: [N × n] for this sequence, or nullptr.
-void attend_sequence(const float* qkv, float* ctx, int64_t n, int64_t heads, int64_t d, float* head_scores,
-                     std::vector<float>& probs, bool parallel_rows) {
+void attend_sequence(const float* qkv, float* ctx, int64_t n, int64_t heads, int64_t d, const SequenceBias& bias,
+                     float* head_scores, std::vector<float>& probs, bool parallel_rows) {
   const SequencePrimitives p = primitives().get(n, heads, d);
   probs.resize(static_cast<size_t>(heads * n * n));
   auto& engine = cpu_engine();
@@ -103,9 +121,15 @@ void attend_sequence(const float* qkv, float* ctx, int64_t n, int64_t heads, int
   const float scale = 1.0f / std::sqrt(static_cast<float>(d));
   // Rows of one head share its score row, so a head is one unit of parallel work.
 #pragma omp parallel for schedule(static) if (parallel_rows)
-  for (int64_t hd = 0; hd < heads; ++hd)
-    for (int64_t i = 0; i < n; ++i)
-      softmax_row(probs.data() + (hd * n + i) * n, n, scale, head_scores ? head_scores + hd * n : nullptr);
+  for (int64_t hd = 0; hd < heads; ++hd) {
+    thread_local std::vector<float> bias_row;
+    if (bias.table) bias_row.resize(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+      if (bias.table) bias.fill_row(hd, i, n, bias_row.data());
+      softmax_row(probs.data() + (hd * n + i) * n, n, scale, bias.table ? bias_row.data() : nullptr,
+                  head_scores ? head_scores + hd * n : nullptr);
+    }
+  }
   p.context.execute(stream, {{DNNL_ARG_SRC, s}, {DNNL_ARG_WEIGHTS, v}, {DNNL_ARG_DST, c}});
   stream.wait();
 }
@@ -123,7 +147,8 @@ void attention_impl<Device::CPU>(const AttentionArgs& a) {
   float* head_scores_data = head_scores.data();
   const auto run = [&](int64_t s, std::vector<float>& probs, bool parallel_rows) {
     const int64_t begin = a.offsets[s], n = a.offsets[s + 1] - begin;
-    attend_sequence(a.qkv + begin * 3 * hidden, a.ctx + begin * hidden, n, a.num_heads, a.head_dim,
+    const SequenceBias bias{a.position_bias, a.position_bias_width, a.position_bias ? a.positions + begin : nullptr};
+    attend_sequence(a.qkv + begin * 3 * hidden, a.ctx + begin * hidden, n, a.num_heads, a.head_dim, bias,
                     a.scores ? head_scores_data + a.num_heads * begin : nullptr, probs, parallel_rows);
   };
   if (a.num_seqs == 1) {  // oneDNN and the softmax loop spread one sequence over the threads

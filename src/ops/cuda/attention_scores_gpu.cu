@@ -6,8 +6,11 @@
 // row in a fixed order, and forms the context from V tiles with the
 // accumulators in registers. No atomics: results do not depend on scheduling.
 // A second kernel sums the partial score rows, groups then heads, in order.
+#include <atomic>
+
 #include "ltp/error.h"
 #include "ops/attention_scores.h"
+#include "ops/cuda/attention_gpu.h"
 #include "ops/cuda/cuda_context.h"
 #include "ops/cuda/reduce.cuh"
 
@@ -149,16 +152,22 @@ int device_attribute(cudaDeviceAttr attribute) {
   return value;
 }
 
+std::atomic<int> pinned_multiprocessors{0};
+
 // Query groups per (sequence, head): enough blocks for about two per
 // multiprocessor, never more groups than chunks of the longest sequence.
 long long query_groups(long long sequences_times_heads, long long max_length) {
-  static const long long target_blocks = 2LL * device_attribute(cudaDevAttrMultiProcessorCount);
+  static const int device_multiprocessors = device_attribute(cudaDevAttrMultiProcessorCount);
+  const int pinned = pinned_multiprocessors.load();
+  const long long target_blocks = 2LL * (pinned > 0 ? pinned : device_multiprocessors);
   const long long chunks = (max_length + kRows - 1) / kRows;
   const long long wanted = (target_blocks + sequences_times_heads - 1) / sequences_times_heads;
   return wanted < 1 ? 1 : wanted > chunks ? chunks : wanted;
 }
 
 }  // namespace
+
+void pin_attention_multiprocessors(int count) { pinned_multiprocessors.store(count); }
 
 template <>
 void attention_impl<Device::CUDA>(const AttentionArgs& a) {

@@ -25,20 +25,27 @@ struct CudaContext {
 };
 
 CudaContext& context() {
-  if (const std::string why = cuda_unavailable_reason(); !why.empty()) throw Error("CUDA: " + why);
+  if (const std::string& why = cuda_unavailable_reason(); !why.empty()) throw Error("CUDA: " + why);
   static CudaContext ctx;
   return ctx;
 }
 
-}  // namespace
-
-std::string cuda_unavailable_reason() {
+std::string ask_runtime_for_a_device() {
   int count = 0;
   const cudaError_t status = cudaGetDeviceCount(&count);
   if (status != cudaSuccess)
     return std::string("no CUDA device can be used here (the CUDA runtime says: ") + cudaGetErrorString(status) + ")";
   if (count == 0) return "no CUDA device is visible (check CUDA_VISIBLE_DEVICES)";
   return "";
+}
+
+}  // namespace
+
+// Asked once: every op reaches this through cuda_stream(), and the answer
+// cannot change within a process (CUDA_VISIBLE_DEVICES is read at start-up).
+const std::string& cuda_unavailable_reason() {
+  static const std::string reason = ask_runtime_for_a_device();
+  return reason;
 }
 
 cudaStream_t cuda_stream() { return context().stream; }

@@ -11,8 +11,8 @@
 
 namespace ltp::ops {
 
-// Empty when a CUDA device can be used; else what the runtime says.
-std::string cuda_unavailable_reason();
+// Empty when a CUDA device can be used; else what the runtime said when first asked.
+const std::string& cuda_unavailable_reason();
 
 cudaStream_t cuda_stream();
 cublasHandle_t cublas_handle();

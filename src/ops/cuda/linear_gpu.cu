@@ -30,17 +30,23 @@ __global__ void convert_kernel(const float* x, long long n, T* out) {
 }
 
 // y[r][c] = act(y[r][c] + bias[c]); for AddToOutput y already holds residual + X·Wᵀ.
-__global__ void bias_epilogue_kernel(float* y, const float* bias, long long count, long long n, int epilogue) {
-  for (long long i = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x; i < count;
-       i += static_cast<long long>(gridDim.x) * blockDim.x) {
-    float v = y[i] + bias[i % n];
+// Threads run along the columns and blocks down the rows, so each thread loads
+// its bias once and no index needs a division.
+__global__ void bias_epilogue_kernel(float* y, const float* bias, long long rows, long long n, int epilogue) {
+  const long long c = blockIdx.x * static_cast<long long>(blockDim.x) + threadIdx.x;
+  if (c >= n) return;
+  const float b = bias[c];
+  for (long long r = blockIdx.y; r < rows; r += gridDim.y) {
+    float v = y[r * n + c] + b;
     if (epilogue == static_cast<int>(Epilogue::Gelu)) v = 0.5f * v * (1.0f + erff(v * 0.70710678118654752f));
     if (epilogue == static_cast<int>(Epilogue::Tanh)) v = tanhf(v);
-    y[i] = v;
+    y[r * n + c] = v;
   }
 }
 
 unsigned grid_for(long long n) { return blocks_for(n, kThreads) < 65535u ? blocks_for(n, kThreads) : 65535u; }
+
+constexpr unsigned kMaxGridY = 65535;  // CUDA's limit on gridDim.y
 
 size_t element_bytes(cudaDataType_t type) { return type == CUDA_R_32F ? 4 : 2; }
 
@@ -71,7 +77,10 @@ std::unique_ptr<LinearBackend> make_linear_backend<Device::CUDA>(const Tensor& w
 CudaLinear::CudaLinear(const Tensor& weight, const Tensor& bias, Precision precision)
     : in_(weight.dim(1)),
       out_(weight.dim(0)),
-      input_type_(precision == Precision::FP32 ? CUDA_R_32F : precision == Precision::FP16 ? CUDA_R_16F : CUDA_R_16BF),
+      input_type_(precision == Precision::FP16   ? CUDA_R_16F
+                  : precision == Precision::BF16 ? CUDA_R_16BF
+                                                 : CUDA_R_32F),
+      compute_type_(precision == Precision::TF32 ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F),
       weights_(nullptr, DeviceRelease{Device::CUDA}),
       bias_(bias.to(Device::CUDA)) {
   const size_t count = static_cast<size_t>(weight.size());
@@ -101,11 +110,10 @@ void CudaLinear::forward(const float* x, int64_t m, float* y, Epilogue epilogue)
   check_cublas(cublasGemmEx(cublas_handle(), CUBLAS_OP_T, CUBLAS_OP_N, static_cast<int>(out_), static_cast<int>(m),
                             static_cast<int>(in_), &alpha, weights_.get(), input_type_, static_cast<int>(in_), a,
                             input_type_, static_cast<int>(in_), &beta, y, CUDA_R_32F, static_cast<int>(out_),
-                            CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT),
+                            compute_type_, CUBLAS_GEMM_DEFAULT),
                "cublasGemmEx");
-  const long long count = m * out_;
-  bias_epilogue_kernel<<<grid_for(count), kThreads, 0, stream>>>(y, bias_.data(), count,
-                                                                  out_, static_cast<int>(epilogue));
+  const dim3 grid(blocks_for(out_, kThreads), m < kMaxGridY ? static_cast<unsigned>(m) : kMaxGridY);
+  bias_epilogue_kernel<<<grid, kThreads, 0, stream>>>(y, bias_.data(), m, out_, static_cast<int>(epilogue));
   check_cuda(cudaGetLastError(), "bias_epilogue_kernel");
 }
 

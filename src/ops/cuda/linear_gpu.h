@@ -2,11 +2,13 @@
 // column-major Yᵀ = W·Xᵀ, so W ([N×K] row-major, read as K×N column-major) is
 // passed transposed and X as is. fp16/bf16: weights stored in that type, each
 // X converted just before its GEMM, tensor cores with fp32 accumulation.
+// tf32: fp32 weights and X, rounded to TF32 inside the GEMM (tensor cores).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 
+#include <cublas_v2.h>
 #include <library_types.h>
 
 #include "tensor.h"
@@ -24,6 +26,7 @@ class CudaLinear final : public LinearBackend {
   int64_t in_;
   int64_t out_;
   cudaDataType_t input_type_;
+  cublasComputeType_t compute_type_;
   std::unique_ptr<void, DeviceRelease> weights_;  // [N × K] in input_type_
   Tensor bias_;                                   // [N] fp32, on the device
 };
