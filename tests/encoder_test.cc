@@ -39,7 +39,7 @@ double check_dense(const std::string& name, const std::vector<SequenceOutput>& o
 
 TEST_CASE("encoder: dense outputs and hidden states match transformers") {
   for (const std::string name : {"tiny-bert", "tiny-roberta", "tiny-roberta-f16", "tiny-roberta-bf16",
-                                 "tiny-bert-embed", "tiny-bert-regression"}) {
+                                 "tiny-bert-embed", "tiny-bert-regression", "tiny-mpnet", "tiny-mpnet-embed"}) {
     const auto golden = test::load_golden(name);
     const auto model = Model::load(test::model_dir(name));
     EncoderOptions options;

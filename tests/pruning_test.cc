@@ -23,7 +23,7 @@ std::string case_name(const nlohmann::json& c) {
 }
 
 TEST_CASE("pruning: every mode matches the reference, alone and batched") {
-  for (const std::string name : {"tiny-bert", "tiny-roberta"}) {
+  for (const std::string name : {"tiny-bert", "tiny-roberta", "tiny-mpnet"}) {
     const auto golden = test::load_golden(name);
     const auto model = Model::load(test::model_dir(name));
     for (const auto& c : golden["pruning"]) {
@@ -177,6 +177,9 @@ TEST_CASE("pruning: command-line overrides") {
   CHECK_THROWS_WITH_AS(apply_overrides(base, {false, {}, {}, 0.0f}, 2), doctest::Contains("(0, 1]"), Error);
   CHECK_THROWS_WITH_AS(apply_overrides({}, {false, {}, 2.0f, {}}, 2), doctest::Contains("needs thresholds"), Error);
   CHECK_THROWS_AS(apply_overrides(base, {false, {}, std::nanf(""), {}}, 2), Error);
+  CHECK_THROWS_WITH_AS(apply_overrides(base, {true, {}, {}, 0.3f}, 2), doctest::Contains("running dense"), Error);
+  CHECK_THROWS_WITH_AS(apply_overrides(base, {false, {}, 0.5f, 0.3f}, 2), doctest::Contains("exclude each other"),
+                       Error);
 }
 
 TEST_CASE("flops: per-layer accounting") {

@@ -65,11 +65,23 @@ def decide(mode, layer, num_layers, raw, alive, num_heads, norm_length, threshol
     return Decision(keep, margin)
 
 
+def attention_parts(layer):
+    """(query, key, value, output dense, LayerNorm) of one layer's attention:
+    BERT/RoBERTa name them attention.self.* and attention.output.*, MPNet
+    attention.attn.{q,k,v,o} and attention.LayerNorm."""
+    if hasattr(layer.attention, "attn"):
+        a = layer.attention.attn
+        return a.q, a.k, a.v, a.o, layer.attention.LayerNorm
+    sa, out = layer.attention.self, layer.attention.output
+    return sa.query, sa.key, sa.value, out.dense, out.LayerNorm
+
+
 @torch.no_grad()
 def forward(model, input_ids, token_type_ids, mode="none", thresholds=None, norm_length=None, keep_rate=None):
-    """One sequence through an HF Bert/Roberta model in float64 with LTP masking.
-    Returns (final hidden [n × H], alive mask after the last layer, kept count per
-    layer, smallest decision margin)."""
+    """One sequence through an HF Bert/Roberta/MPNet model in float64 with LTP
+    masking. Returns (final hidden [n × H], alive mask after the last layer, kept
+    count per layer, smallest decision margin). MPNet's relative position bias
+    is the model's own, over the original positions (nothing is removed here)."""
     base = model.base_model
     cfg = model.config
     heads, d = cfg.num_attention_heads, cfg.hidden_size // cfg.num_attention_heads
@@ -77,15 +89,16 @@ def forward(model, input_ids, token_type_ids, mode="none", thresholds=None, norm
     types = torch.tensor([token_type_ids])
     h = base.embeddings(input_ids=ids, token_type_ids=types)[0]
     n = h.shape[0]
+    bias = base.encoder.compute_position_bias(h[None])[0] if cfg.model_type == "mpnet" else 0.0
     alive = torch.ones(n, dtype=torch.bool)
     kept_per_layer, margin = [], float("inf")
     for l, layer in enumerate(base.encoder.layer):
-        sa = layer.attention.self
-        q = sa.query(h).view(n, heads, d).transpose(0, 1)
-        k = sa.key(h).view(n, heads, d).transpose(0, 1)
-        v = sa.value(h).view(n, heads, d).transpose(0, 1)
+        query, key, value, out_dense, out_norm = attention_parts(layer)
+        q = query(h).view(n, heads, d).transpose(0, 1)
+        k = key(h).view(n, heads, d).transpose(0, 1)
+        v = value(h).view(n, heads, d).transpose(0, 1)
         mask = torch.where(alive, 0.0, -10000.0).to(h.dtype)
-        p = torch.softmax(q @ k.transpose(1, 2) / math.sqrt(d) + mask, dim=-1)
+        p = torch.softmax(q @ k.transpose(1, 2) / math.sqrt(d) + bias + mask, dim=-1)
         ctx = (p @ v).transpose(0, 1).reshape(n, heads * d)
         raw = (p * alive[None, :, None]).sum(dim=(0, 1))   # alive query rows only
         dec = decide(mode, l, len(base.encoder.layer), raw, alive, heads, norm_length, thresholds, keep_rate,
@@ -93,7 +106,7 @@ def forward(model, input_ids, token_type_ids, mode="none", thresholds=None, norm
         margin = min(margin, dec.margin)
         alive = dec.keep
         kept_per_layer.append(int(alive.sum()))
-        a = layer.attention.output.LayerNorm(layer.attention.output.dense(ctx) + h)
+        a = out_norm(out_dense(ctx) + h)
         h = layer.output.LayerNorm(layer.output.dense(layer.intermediate(a)) + a)
     return h, alive, kept_per_layer, margin
 
