@@ -9,7 +9,8 @@ CONFIG = SimpleNamespace(hidden_size=4, intermediate_size=8, num_labels=2)
 
 
 def layer(n_in, n_out, h=4, i=8):
-    """QKV 2·n·H·3H and attention 4·n²·H on the tokens in; output 2·k·H² and FFN 4·k·H·I on the tokens kept."""
+    """QKV 2·n·H·3H and attention 4·n²·H on the n tokens in; output 2·k·H²
+    and FFN 4·k·H·I on the k tokens kept."""
     return 2 * n_in * h * 3 * h + 4 * n_in * n_in * h + 2 * n_out * h * h + 4 * n_out * h * i
 
 

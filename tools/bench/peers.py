@@ -2,9 +2,9 @@
 Runtime and ltp (dense and pruned), measured in one run with the engines
 interleaved round by round. Not part of the tests.
 
-    python tools/bench/peers.py --model DIR --data data/glue/SST-2 --batch-size 32
-    python tools/bench/peers.py --random bert-base --length 128 --batch-size 32
-    python tools/bench/peers.py --random bert-base --length 128 --batch-size 1 --rounds 3
+    python -m tools.bench.peers --model DIR --data data/glue/SST-2 --batch-size 32
+    python -m tools.bench.peers --random bert-base --length 128 --batch-size 32
+    python -m tools.bench.peers --random bert-base --length 128 --batch-size 1 --rounds 3
 
 --random NAME writes a random-weight model of that shape (HF format, seeded) to
 --work and benchmarks it. PyTorch and ONNX Runtime get padded batches (padded to
@@ -17,7 +17,6 @@ import argparse
 import json
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -25,9 +24,9 @@ import numpy as np
 import torch
 from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
 
+from tools.train.glue import TASKS, read_split
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools" / "train"))
-from glue import TASKS, read_split  # noqa: E402
 
 SHAPES = {"bert-base": dict(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072),
           "minilm-l6": dict(hidden_size=384, num_hidden_layers=6, num_attention_heads=12, intermediate_size=1536)}
@@ -39,7 +38,7 @@ def random_model(name, out: Path):
     model = BertForSequenceClassification(config).eval()
     out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out)
-    vocab = ROOT.parent / "shared" / "data" / "tokenizers" / "bert-base-uncased" / "vocab.txt"
+    vocab = ROOT / "tests" / "data" / "tokenizers" / "bert-base-uncased" / "vocab.txt"
     (out / "vocab.txt").write_bytes(vocab.read_bytes())
     (out / "tokenizer_config.json").write_text(json.dumps({"do_lower_case": True}))
     return out

@@ -1,7 +1,7 @@
 """Tokenizer speed: ltp's tokenizers against Hugging Face tokenizers (Rust, one
 thread) on the same text: every sentence and pair of the GLUE dev sets.
 
-    python tools/bench/tokenizer_speed.py [--rounds 5]
+    python -m tools.bench.tokenizer_speed [--rounds 5] [--data data/glue]
 
 Hugging Face runs encode_batch with RAYON_NUM_THREADS=1 (no Python loop per
 sentence); ltp runs `ltp-bench --tokenizer-only`. Both include special tokens
@@ -11,20 +11,17 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-os.environ["RAYON_NUM_THREADS"] = "1"
+os.environ["RAYON_NUM_THREADS"] = "1"  # read when the tokenizers library starts its thread pool
 os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools" / "reference"))
-from glue_text import TEXT_COLUMNS, read_dev_texts  # noqa: E402
-from hf_bert_tokenizer import hf_tokenizer  # noqa: E402
+from tools.reference.glue_text import TEXT_COLUMNS, read_dev_texts  # noqa: E402
+from tools.reference.hf_bert_tokenizer import hf_tokenizer  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "data"
-T = SHARED / "tokenizers"
+ROOT = Path(__file__).resolve().parents[2]
+T = ROOT / "tests" / "data" / "tokenizers"
 TOKENIZERS = {
     "bert-base-uncased": ("bert", [T / "bert-base-uncased" / "vocab.txt"], {"do_lower_case": True}),
     "roberta-base": ("roberta", [T / "roberta-base" / "vocab.json", T / "roberta-base" / "merges.txt"], None),
@@ -35,11 +32,12 @@ TOKENIZERS = {
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--data", type=Path, default=ROOT / "data" / "glue", help="GLUE folder holding <TASK>/dev.tsv")
     ap.add_argument("--ltp-bench", type=Path, default=ROOT / "build" / "tools" / "ltp-bench")
     ap.add_argument("--work", type=Path, default=Path("/tmp/ltp-tokspeed"))
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    rows = [r for task in TEXT_COLUMNS for r in read_dev_texts(SHARED / "glue", task)]
+    rows = [r for task in TEXT_COLUMNS for r in read_dev_texts(args.data, task)]
     text_file = args.work / "glue-dev.txt"
     text_file.write_text("".join(t.replace("\t", " ") + ("\t" + p.replace("\t", " ") if p is not None else "") + "\n"
                                  for t, p in rows), encoding="utf-8")

@@ -1,6 +1,13 @@
 """Converts a checkpoint folder into a model folder the ltp engine loads.
 
-    python tools/convert/convert.py SRC_DIR OUT_DIR [--dtype f32|f16|bf16] [--score-norm-length 128]
+    python -m tools.convert.convert SRC_DIR OUT_DIR [--dtype f32|f16|bf16] [--score-norm-length 128]
+
+OUT_DIR may be SRC_DIR (conversion in place). It is built in a temporary
+folder beside it and renamed into place at the end, so a failure leaves an
+existing OUT_DIR as it was. Afterwards OUT_DIR holds only what conversion
+writes (weights, config.json, tokenizer files, modules.json, 1_Pooling); an
+existing OUT_DIR is replaced only when it is empty or a model folder (has
+config.json).
 
 SRC_DIR may be
   - a Hugging Face BERT/RoBERTa folder: config.json + model.safetensors or
@@ -13,10 +20,14 @@ SRC_DIR may be
     plus the base final_token_threshold * l / L.
 
 Only float .weight/.bias tensors are written (quantisation buffers and
-position_ids are dropped), in the dtype asked for."""
+position_ids are dropped), in the dtype asked for. Tokenizer files are copied
+as they are, so tokenizer_config.json keeps its model_max_length (the
+engine's default --max-length)."""
 import argparse
 import json
+import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -98,11 +109,48 @@ def write_tokenizer(src: Path, out: Path):
     (out / "tokenizer_config.json").write_text(json.dumps(settings, indent=2) + "\n")
 
 
+@contextmanager
+def staged_folder(target: Path):
+    """Yields an empty folder beside `target` to fill; when the block ends
+    without an exception, that folder replaces `target`, otherwise it is
+    deleted and `target` is left as it was."""
+    target = Path(os.path.abspath(target))  # "." and "x/.." have no name to stage beside
+    staging = target.parent / f".{target.name}.staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)  # left by a killed run
+    staging.mkdir(parents=True)
+    try:
+        yield staging
+        replace_folder(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def replace_folder(new: Path, target: Path):
+    """Renames `new` to `target`. POSIX cannot swap two folders in one rename:
+    an existing `target` is first moved aside, and moved back if the second
+    rename fails."""
+    if not target.exists():
+        os.rename(new, target)
+        return
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    shutil.rmtree(old, ignore_errors=True)
+    os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except BaseException:
+        os.rename(old, target)
+        raise
+    shutil.rmtree(old)
+
+
 def convert(src: Path, out: Path, dtype="f32", score_norm_length=128):
+    src, out = Path(src), Path(out)
+    if out.is_file() or (out.is_dir() and any(out.iterdir()) and not (out / "config.json").exists()):
+        raise SystemExit(f"{out}: exists and is not a model folder (no config.json); "
+                         "conversion replaces OUT_DIR whole, so choose a new or model folder")
     config = json.loads((src / "config.json").read_text())
     state = load_state(src)
     ltp = is_ltp_checkpoint(config, state)
-    out.mkdir(parents=True, exist_ok=True)
     if ltp:
         section = ltp_section(config, state, score_norm_length)
         config["model_type"] = "roberta"
@@ -111,14 +159,15 @@ def convert(src: Path, out: Path, dtype="f32", score_norm_length=128):
         for key in ("prune_mode", "final_token_threshold", "token_threshold", "token_keep_rate", "quant_mode"):
             config.pop(key, None)
         config["ltp"] = section
-    save_file(convert_weights(state, ltp, DTYPES[dtype]), str(out / "model.safetensors"))
-    (out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    write_tokenizer(src, out)
-    for extra in ("modules.json", "1_Pooling"):
-        if (src / extra).is_dir():
-            shutil.copytree(src / extra, out / extra, dirs_exist_ok=True)
-        elif (src / extra).exists():
-            shutil.copy(src / extra, out / extra)
+    with staged_folder(out) as staging:
+        save_file(convert_weights(state, ltp, DTYPES[dtype]), str(staging / "model.safetensors"))
+        (staging / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+        write_tokenizer(src, staging)
+        for extra in ("modules.json", "1_Pooling"):
+            if (src / extra).is_dir():
+                shutil.copytree(src / extra, staging / extra)
+            elif (src / extra).exists():
+                shutil.copy(src / extra, staging / extra)
     return out
 
 

@@ -1,4 +1,4 @@
-"""Text columns of the GLUE dev sets in ../shared/data/glue, read with quoting off."""
+"""Text columns of the GLUE dev sets (data/glue), read with quoting off."""
 from pathlib import Path
 
 # task -> (has header, column(s) of the text)

@@ -1,5 +1,5 @@
 """Hugging Face fast tokenizers built from the bare tokenizer files in
-../shared/data/tokenizers (transformers >= 5 builds them from a folder)."""
+tests/data/tokenizers (transformers >= 5 builds them from a folder)."""
 import json
 import shutil
 import tempfile

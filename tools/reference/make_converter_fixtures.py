@@ -6,13 +6,11 @@ results as test models:
                                             ("ibert." names, quantisation buffers, pruner
                                             keep_threshold parameters), converted
 
-    python tools/reference/make_converter_fixtures.py   (after make_tiny_models.py)
+    python -m tools.reference.make_converter_fixtures   (after make_tiny_models)
 
 The C++ tests check that both give tiny-roberta's golden outputs and that the
 LTP thresholds are keep_threshold[l] + 0.01 * l / 6 with KEEP below."""
 import json
-import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -20,10 +18,9 @@ import torch
 from safetensors.torch import load_file
 from transformers import RobertaForSequenceClassification
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools" / "convert"))
-from convert import convert  # noqa: E402
+from tools.convert.convert import convert
 
+ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "tests" / "data" / "models"
 KEEP = [0.0, 0.002, -0.001, 0.004, 0.0035, 0.006]   # learned parts; tests/convert_test.cc repeats them
 FINAL_TOKEN_THRESHOLD = 0.01
@@ -37,9 +34,7 @@ def main():
         (tmp / "bin").mkdir()
         model.config.save_pretrained(tmp / "bin")
         torch.save(model.state_dict(), tmp / "bin" / "pytorch_model.bin")  # the legacy PyTorch format
-        out = MODELS / "tiny-roberta-from-bin"
-        shutil.rmtree(out, ignore_errors=True)
-        convert(tmp / "bin", out)
+        convert(tmp / "bin", MODELS / "tiny-roberta-from-bin")  # replaces the folder whole
 
         state = load_file(str(src / "model.safetensors"))
         ltp = {}
@@ -60,9 +55,7 @@ def main():
                        "prune_mode": "absolute_threshold", "final_token_threshold": FINAL_TOKEN_THRESHOLD,
                        "quant_mode": False})
         (tmp / "ltp" / "config.json").write_text(json.dumps(config))
-        out = MODELS / "tiny-ltp-converted"
-        shutil.rmtree(out, ignore_errors=True)
-        convert(tmp / "ltp", out, dtype="f32", score_norm_length=128)
+        convert(tmp / "ltp", MODELS / "tiny-ltp-converted", dtype="f32", score_norm_length=128)
     print("done")
 
 

@@ -1,7 +1,7 @@
 """Goldens for ltp-eval's metrics from scikit-learn and scipy on fixed
 predictions (seeded), including ties and a three-class case.
 
-    python tools/reference/make_metric_goldens.py   (from the repository root)"""
+    python -m tools.reference.make_metric_goldens   (from the repository root)"""
 import json
 from pathlib import Path
 

@@ -1,7 +1,7 @@
 """Tiny random BERT and RoBERTa models in Hugging Face format, and the goldens
 the C++ tests compare against (reference: HF transformers in float64).
 
-    python tools/reference/make_tiny_models.py   (from the repository root)
+    python -m tools.reference.make_tiny_models   (from the repository root)
 
 Writes tests/data/models/<name>/ (config.json, model.safetensors, tokenizer
 files where the model has them) and tests/data/golden/<name>.json with
@@ -19,12 +19,12 @@ from safetensors.torch import save_file
 from transformers import (BertConfig, BertForSequenceClassification, BertModel, RobertaConfig,
                           RobertaForSequenceClassification)
 
-import ltp_reference as ref
-from glue_text import read_dev_texts
-from hf_bert_tokenizer import hf_bert_tokenizer
+from tools.reference import ltp_reference as ref
+from tools.reference.glue_text import read_dev_texts
+from tools.reference.hf_bert_tokenizer import hf_bert_tokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data"
+GLUE = ROOT / "data" / "glue"
 MODELS = ROOT / "tests" / "data" / "models"
 GOLDEN = ROOT / "tests" / "data" / "golden"
 LAYERS = 6
@@ -150,9 +150,9 @@ def write_golden(name, model, dense, pruning=None):
 
 
 def glue_inputs(tok):
-    texts = [(t, None) for t, _ in list(read_dev_texts(SHARED / "glue", "SST-2"))[:24]]
-    texts += list(read_dev_texts(SHARED / "glue", "MRPC"))[:12]
-    texts += list(read_dev_texts(SHARED / "glue", "RTE"))[:8]
+    texts = [(t, None) for t, _ in list(read_dev_texts(GLUE, "SST-2"))[:24]]
+    texts += list(read_dev_texts(GLUE, "MRPC"))[:12]
+    texts += list(read_dev_texts(GLUE, "RTE"))[:8]
     inputs = []
     for t, p in texts:
         e = tok(t, p, truncation="longest_first", max_length=128)
@@ -175,7 +175,7 @@ def random_inputs(vocab, lengths, bos, eos, seed):
 
 def main():
     torch.manual_seed(0)
-    vocab_file = SHARED / "tokenizers" / "bert-base-uncased" / "vocab.txt"
+    vocab_file = ROOT / "tests" / "data" / "tokenizers" / "bert-base-uncased" / "vocab.txt"
     tok = hf_bert_tokenizer(vocab_file, lowercase=True)
 
     bert_cfg = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=LAYERS,

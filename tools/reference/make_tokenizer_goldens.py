@@ -1,9 +1,9 @@
 """Token-id goldens from Hugging Face's fast tokenizers for every row of the
 GLUE dev sets and for tests/data/tokenizer/hard_cases.jsonl, with the
 bert-base-uncased, bert-base-cased, roberta-base and albert-base-v2 files in
-../shared/data/tokenizers.
+tests/data/tokenizers.
 
-    python tools/reference/make_tokenizer_goldens.py   (from the repository root)
+    python -m tools.reference.make_tokenizer_goldens   (from the repository root)
 
 Writes tests/data/tokenizer/<tokenizer>/<task>.jsonl: one {"text", "pair"?,
 "max_length"?, "ids", "type_ids"} per row (GLUE rows untruncated), plus
@@ -12,12 +12,12 @@ and roberta-base/tokenizer.json as Hugging Face saves it for those files."""
 import json
 from pathlib import Path
 
-from glue_text import TEXT_COLUMNS, read_dev_texts
-from hf_bert_tokenizer import hf_tokenizer
+from tools.reference.glue_text import TEXT_COLUMNS, read_dev_texts
+from tools.reference.hf_bert_tokenizer import hf_tokenizer
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared" / "data"
-TOKENIZERS = SHARED / "tokenizers"
+GLUE = ROOT / "data" / "glue"
+TOKENIZERS = ROOT / "tests" / "data" / "tokenizers"
 DATA = ROOT / "tests" / "data" / "tokenizer"
 
 
@@ -57,13 +57,13 @@ def main():
         out_dir.mkdir(parents=True, exist_ok=True)
         truncated = []
         for task in TEXT_COLUMNS:
-            rows = list(read_dev_texts(SHARED / "glue", task))
+            rows = list(read_dev_texts(GLUE, task))
             write(out_dir / f"{task}.jsonl", [record(tok, t, p) for t, p in rows])
             if TEXT_COLUMNS[task][1][1:]:
                 truncated += [record(tok, t, p, 24) for t, p in rows[:100]]
         write(out_dir / "truncation.jsonl", truncated)
         write(out_dir / "hard_cases.jsonl", [record(tok, h["text"], h.get("pair"), h.get("max_length")) for h in hard])
-        if name == "roberta-base":  # no clean roberta tokenizer.json exists in shared/: test ours from HF
+        if name == "roberta-base":  # the repository has no roberta tokenizer.json: test one HF writes
             tok.backend_tokenizer.save(str(out_dir / "tokenizer.json"), pretty=False)
         print(name, "done")
 

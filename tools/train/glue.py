@@ -1,4 +1,5 @@
-"""GLUE train/dev TSV files as distributed (../shared/data/glue), read with quoting off."""
+"""GLUE train/dev TSV files in the original distribution's format (data/glue has the dev
+sets; training sets come from a copy of the distribution), read with quoting off."""
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -64,12 +64,12 @@ class PruningClassifier(nn.Module):
         return self.hf.classifier(self.hf.dropout(pooled)), masks
 
 
-def kept_fraction(masks, attention_mask):
-    """Mean share of real tokens alive after each layer (floats)."""
-    real = attention_mask.sum()
+def alive_counts(masks, attention_mask):
+    """[B × layers] tokens alive after each layer (differentiable in soft
+    mode): a token's aliveness is the product of its masks so far."""
     alive = attention_mask.to(torch.float32)
-    shares = []
+    counts = []
     for m in masks:
         alive = alive * m
-        shares.append(float(alive.sum() / real))
-    return shares
+        counts.append(alive.sum(dim=-1))
+    return torch.stack(counts, dim=1)

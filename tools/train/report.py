@@ -1,29 +1,46 @@
 """Evaluates trained models with the C++ ltp-eval and writes the results table.
 
-    python tools/train/report.py --runs RUNS_DIR [--ltp-eval build/tools/ltp-eval] [--out docs/results.md]
+    python -m tools.train.report --runs RUNS_DIR [--data data/glue] [--ltp-eval build/tools/ltp-eval]
+        [--out docs/results.md]
 
-For each task with RUNS_DIR/<task>/model-dense and model-ltp: the dense metric,
-the LTP metric, its FLOPs reduction and tokens kept per layer, and top-k
-pruning (the paper's baseline, on the dense model) at the same FLOPs,
-interpolated between the two nearest points of a keep-rate sweep; then the
-same models in bf16 against fp32, pruning off and on. Every number comes from
-ltp-eval's JSON; the commands are printed with the tables."""
+For each task with RUNS_DIR/<task>/model-dense and model-ltp: the majority-class
+baseline, the dense metric, the LTP metric, its FLOPs reduction and tokens
+kept per layer, and top-k pruning (the paper's baseline, on the dense model)
+at the same FLOPs, interpolated between the two nearest points of a keep-rate
+sweep; then the same models in bf16 against fp32, pruning off and on. Every
+model's number comes from ltp-eval's JSON; the commands are printed with the
+tables."""
 import argparse
 import json
 import subprocess
+from collections import Counter
 from pathlib import Path
 
+from tools.train.glue import TASKS as GLUE_TASKS, read_split
+from tools.train.model_card import shown
+
 ROOT = Path(__file__).resolve().parents[2]
-GLUE = ROOT.parent / "shared" / "data" / "glue"
 TASKS = {"SST-2": "sst2", "MRPC": "MRPC", "CoLA": "CoLA", "STS-B": "STS-B", "RTE": "RTE"}
 KEEP_RATES = [0.01, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 
 
-def run_eval(ltp_eval, model, task, extra, json_path):
-    cmd = [str(ltp_eval), "-m", str(model), "--data", str(GLUE / task), "--json", str(json_path)] + extra
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return json.loads(Path(json_path).read_text()), " ".join(["ltp-eval", "-m", str(model), "--data",
-                                                              f"../shared/data/glue/{task}"] + extra)
+def run_eval(ltp_eval, model, data, extra, json_path):
+    """(ltp-eval's JSON, the command as the report prints it)."""
+    args = ["-m", str(model), "--data", str(data)] + extra
+    subprocess.run([str(ltp_eval)] + args + ["--json", str(json_path)], check=True, stdout=subprocess.DEVNULL)
+    command = ["ltp-eval", "-m", str(model), "--data", str(shown(data))] + extra
+    return json.loads(Path(json_path).read_text()), " ".join(command)
+
+
+def majority_baseline(glue_dir, task, metric):
+    """`metric` on dev when every prediction is the most frequent dev label;
+    None where a constant prediction leaves it undefined (correlations)."""
+    labels = [row[2] for row in read_split(glue_dir, GLUE_TASKS[task], "dev")]
+    if metric == "accuracy":
+        return Counter(labels).most_common(1)[0][1] / len(labels)
+    if metric == "matthews_corr":
+        return 0.0  # a constant prediction is uncorrelated, as sklearn counts it
+    return None
 
 
 def interpolate(points, flops):
@@ -38,6 +55,7 @@ def interpolate(points, flops):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=Path, required=True)
+    ap.add_argument("--data", type=Path, default=ROOT / "data" / "glue", help="GLUE folder holding <TASK>/dev.tsv")
     ap.add_argument("--ltp-eval", type=Path, default=ROOT / "build" / "tools" / "ltp-eval")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--work", type=Path, default=Path("/tmp/ltp-report"))
@@ -49,17 +67,20 @@ def main():
         if not (run / "model-ltp").exists():
             print(f"{task}: no model-ltp in {run}, skipped")
             continue
-        dense, c1 = run_eval(args.ltp_eval, run / "model-dense", task, [], args.work / f"{task}-dense.json")
-        ltp, c2 = run_eval(args.ltp_eval, run / "model-ltp", task, [], args.work / f"{task}-ltp.json")
-        sweep, c3 = run_eval(args.ltp_eval, run / "model-dense", task,
+        data = args.data / task
+        dense, c1 = run_eval(args.ltp_eval, run / "model-dense", data, [], args.work / f"{task}-dense.json")
+        ltp, c2 = run_eval(args.ltp_eval, run / "model-ltp", data, [], args.work / f"{task}-ltp.json")
+        sweep, c3 = run_eval(args.ltp_eval, run / "model-dense", data,
                              ["--sweep", "keep-rate=" + ",".join(map(str, KEEP_RATES)),
                               "--sweep-out", str(args.work / f"{task}-topk")], args.work / f"{task}-topk.json")
-        dense16, c4 = run_eval(args.ltp_eval, run / "model-dense", task, ["--precision", "bf16"],
+        dense16, c4 = run_eval(args.ltp_eval, run / "model-dense", data, ["--precision", "bf16"],
                                args.work / f"{task}-dense-bf16.json")
-        ltp16, c5 = run_eval(args.ltp_eval, run / "model-ltp", task, ["--precision", "bf16"],
+        ltp16, c5 = run_eval(args.ltp_eval, run / "model-ltp", data, ["--precision", "bf16"],
                              args.work / f"{task}-ltp-bf16.json")
         commands += [c1, c2, c3, c4, c5]
         metric = next(iter(dense["metrics"]))
+        majority = majority_baseline(args.data, task, metric)
+        majority_text = f"{100 * majority:.2f}" if majority is not None else "n/a"
         ltp_rel = 1 / ltp["flops"]["reduction"]
         topk_points = [(1 / p["flops"]["reduction"], p["metrics"][metric]) for p in sweep]
         topk = interpolate(topk_points, ltp_rel)
@@ -70,7 +91,8 @@ def main():
                      f"not reachable; at its limit, {1 / furthest_rel:.2f}x: {100 * furthest_metric:.2f}")
         kept = ltp["tokens_kept_per_layer"]
         length = dense["tokens_kept_per_layer"][0]
-        rows.append(f"| {task} | {metric} | {100 * dense['metrics'][metric]:.2f} | {100 * ltp['metrics'][metric]:.2f} | "
+        rows.append(f"| {task} | {metric} | {majority_text} | {100 * dense['metrics'][metric]:.2f} | "
+                    f"{100 * ltp['metrics'][metric]:.2f} | "
                     f"{100 * (ltp['metrics'][metric] - dense['metrics'][metric]):+.2f} | {ltp['flops']['reduction']:.2f}x | "
                     f"{' '.join(f'{k / length:.2f}' for k in kept)} | "
                     f"{topk_text} |")
@@ -82,8 +104,9 @@ def main():
                          f"{100 * (ltp16['metrics'][metric] - ltp['metrics'][metric]):+.2f} | {kept_change(ltp, ltp16):+.2f}% |")
     bf16_table = ("| task | metric | dense fp32 | dense bf16 | change | LTP fp32 | LTP bf16 | change | "
                   "tokens kept, bf16 vs fp32 |\n|---|---|---|---|---|---|---|---|---|\n" + "\n".join(bf16_rows))
-    table = ("| task | metric | dense | LTP | change | FLOPs reduction | tokens kept per layer (share of input) | "
-             "top-k at LTP's FLOPs |\n|---|---|---|---|---|---|---|---|\n" + "\n".join(rows))
+    table = ("| task | metric | majority class | dense | LTP | change | FLOPs reduction | "
+             "tokens kept per layer (share of input) | top-k at LTP's FLOPs |\n|---|---|---|---|---|---|---|---|---|\n"
+             + "\n".join(rows))
     print(table + "\n\n" + bf16_table)
     print("\nCommands:\n" + "\n".join("    " + c for c in commands))
     if args.out:

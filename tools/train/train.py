@@ -1,34 +1,43 @@
-"""Fine-tune a pretrained BERT-family encoder on a GLUE task, then learn LTP
-thresholds the paper's way (soft stage, then hard stage), and export model
-folders the C++ engine loads. Never part of the build or the tests.
+"""Fine-tunes a pretrained BERT-family encoder on a GLUE task, learns LTP
+thresholds the paper's way and exports model folders the C++ engine loads.
+Never part of the build.
 
-    python tools/train/train.py --task SST-2 --base DIR --out RUN_DIR
+    python -m tools.train.train --task RTE --base MINILM_DIR --data GLUE_DIR --out RUN_DIR \\
+        [--target-flops-reduction 2] [--smoke]
 
-Stages: dense (fine-tune) -> soft (thresholds learn through sigmoid masks with
-loss + lambda * mean alive share) -> hard (thresholds frozen, real pruning,
-weights fine-tuned). Every --save-every steps the stage's state (weights,
-optimizer, schedule, step) is written atomically to RUN_DIR/ckpt-<stage>.pt;
-re-running the same command continues where it stopped, on any machine that has
-RUN_DIR. Exports RUN_DIR/model-dense and RUN_DIR/model-ltp."""
+GLUE_DIR holds <TASK>/train.tsv (any copy of the GLUE distribution); dev
+metrics use data/glue unless --dev-data says otherwise. Stages: dense
+(fine-tune) -> soft (thresholds learn through sigmoid masks, loss + lambda *
+mean alive share; with --target-flops-reduction lambda is steered until the
+thresholds reach that reduction on a held-out slice of the training data) ->
+hard (thresholds frozen, real pruning, weights fine-tuned). Re-running the
+same command continues from RUN_DIR's checkpoints, which are deleted once
+all stages are done (--keep-checkpoints N keeps the last N). Writes
+RUN_DIR/model-dense and RUN_DIR/model-ltp, each with a MODEL_CARD.md, and
+RUN_DIR/log.jsonl."""
 import argparse
 import json
-import math
-import os
-import random
+import shlex
+import sys
 import time
+import warnings
 from pathlib import Path
 
 import torch
+import transformers
 from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
 
-from export import export_model_folder
-from glue import TASKS, read_split
-from ltp_model import PruningClassifier, kept_fraction
+from tools.train import model_card
+from tools.train.batching import encode_rows, sample
+from tools.train.export import export_model_folder
+from tools.train.glue import TASKS, read_split
+from tools.train.ltp_model import PruningClassifier
+from tools.train.stages import Data, Settings, Stage, run_stage
 
 ROOT = Path(__file__).resolve().parents[2]
-GLUE = ROOT.parent / "shared" / "data" / "glue"
+STAGES = ("dense", "soft", "hard")
 
-# Per task: epochs of (dense, soft, hard) and the sparsity weight lambda.
+# Per task: epochs of each stage and the sparsity weight lambda.
 SCHEDULES = {
     "SST-2": dict(dense=1.0, soft=0.3, hard=0.3, lam=0.5),
     "CoLA": dict(dense=3.0, soft=1.0, hard=1.0, lam=0.5),
@@ -37,169 +46,76 @@ SCHEDULES = {
     "STS-B": dict(dense=3.0, soft=1.0, hard=1.0, lam=0.5),
 }
 
-
-def log(run_dir, **record):
-    record["time"] = time.strftime("%H:%M:%S")
-    print(json.dumps(record), flush=True)
-    with open(run_dir / "log.jsonl", "a") as f:
-        f.write(json.dumps(record) + "\n")
+# --smoke: enough of everything to exercise every stage, export and the
+# controller in about a minute on a CPU (an explicit --epochs or --max-steps wins).
+SMOKE = dict(train=256, dev=64, holdout=64, max_steps=6, control_every=2, epochs=1.0)
 
 
-def encode_rows(tok, rows, max_length):
-    texts = [r[0] for r in rows]
-    pairs = [r[1] for r in rows] if rows[0][1] is not None else None
-    enc = tok(texts, pairs, truncation="longest_first", max_length=max_length)
-    return [(enc["input_ids"][i], enc["token_type_ids"][i], rows[i][2]) for i in range(len(rows))]
-
-
-def batches(examples, batch_size, seed, epoch):
-    """Deterministic batches for an epoch: shuffle, bucket by length in chunks, shuffle batches."""
-    rng = random.Random(seed * 1000 + epoch)
-    order = list(range(len(examples)))
-    rng.shuffle(order)
-    chunk = batch_size * 50
-    result = []
-    for start in range(0, len(order), chunk):
-        part = sorted(order[start:start + chunk], key=lambda i: len(examples[i][0]))
-        result += [part[i:i + batch_size] for i in range(0, len(part), batch_size)]
-    rng.shuffle(result)
-    return result
-
-
-def collate(examples, indices, regression):
-    n = max(len(examples[i][0]) for i in indices)
-    ids = torch.zeros(len(indices), n, dtype=torch.long)
-    types = torch.zeros_like(ids)
-    mask = torch.zeros_like(ids)
-    for row, i in enumerate(indices):
-        e = examples[i]
-        ids[row, :len(e[0])] = torch.tensor(e[0])
-        types[row, :len(e[1])] = torch.tensor(e[1])
-        mask[row, :len(e[0])] = 1
-    labels = torch.tensor([examples[i][2] for i in indices], dtype=torch.float32 if regression else torch.long)
-    return ids, types, mask, labels
-
-
-def task_loss(logits, labels, regression):
-    if regression:
-        return torch.nn.functional.mse_loss(logits.squeeze(-1), labels)
-    return torch.nn.functional.cross_entropy(logits, labels)
-
-
-@torch.no_grad()
-def evaluate(model, examples, task, batch_size=64):
-    model.eval()
-    predictions, kept = [], []
-    for start in range(0, len(examples), batch_size):
-        idx = list(range(start, min(len(examples), start + batch_size)))
-        ids, types, mask, _ = collate(examples, idx, task.is_regression)
-        logits, masks = model(ids, types, mask)
-        predictions += logits.squeeze(-1).tolist() if task.is_regression else logits.argmax(-1).tolist()
-        if masks:
-            kept.append((kept_fraction(masks, mask), int(mask.sum())))
-    labels = [e[2] for e in examples]
-    if task.is_regression:
-        metric = float(torch.corrcoef(torch.tensor([predictions, labels]))[0, 1])
-    else:
-        metric = sum(int(p == y) for p, y in zip(predictions, labels)) / len(labels)
-    shares = None
-    if kept:
-        total = sum(t for _, t in kept)
-        shares = [sum(k[l] * t for k, t in kept) / total for l in range(len(kept[0][0]))]
-    model.train()
-    return metric, shares
-
-
-def run_stage(name, model, train, dev, task, args, run_dir, epochs, lr, threshold_lr=None, lam=0.0):
-    ckpt = run_dir / f"ckpt-{name}.pt"
-    steps_per_epoch = math.ceil(len(train) / args.batch_size)
-    total = max(1, int(epochs * steps_per_epoch))
-    params = [p for n, p in model.named_parameters() if n != "thresholds"]
-    groups = [{"params": params, "lr": lr, "weight_decay": 0.01}]
-    if threshold_lr:
-        groups.append({"params": [model.thresholds], "lr": threshold_lr, "weight_decay": 0.0})
-    optimizer = torch.optim.AdamW(groups)
-    warmup = int(0.06 * total)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min(1.0, (s + 1) / max(1, warmup)) * max(0.0, (total - s) / max(1, total - warmup)))
-    step = 0
-    if ckpt.exists():
-        state = torch.load(ckpt, weights_only=False)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        schedule.load_state_dict(state["schedule"])
-        step = state["step"]
-        log(run_dir, stage=name, event="resumed", step=step, of=total)
-    model.thresholds.requires_grad_(threshold_lr is not None)
-    model.train()
-    started = time.time()
-    while step < total:
-        epoch, offset = divmod(step, steps_per_epoch)
-        plan = batches(train, args.batch_size, args.seed, epoch)
-        for indices in plan[offset:]:
-            if step >= total:
-                break
-            ids, types, mask, labels = collate(train, indices, task.is_regression)
-            logits, masks = model(ids, types, mask)
-            loss = task_loss(logits, labels, task.is_regression)
-            sparsity = torch.tensor(0.0)
-            if lam and masks:
-                real = mask.to(torch.float32)
-                alive = real
-                shares = []
-                for m in masks:
-                    alive = alive * m
-                    shares.append(alive.sum() / real.sum())
-                sparsity = torch.stack(shares).mean()
-                loss = loss + lam * sparsity
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(params, 1.0)
-            optimizer.step()
-            schedule.step()
-            optimizer.zero_grad()
-            step += 1
-            if step % 50 == 0:
-                log(run_dir, stage=name, step=step, of=total, loss=round(float(loss), 4),
-                    alive=round(float(sparsity), 3), thresholds=[round(t, 5) for t in model.thresholds.tolist()],
-                    s_per_step=round((time.time() - started) / 50, 2))
-                started = time.time()
-            if step % args.save_every == 0 or step == total:
-                tmp = ckpt.with_suffix(".tmp")
-                torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                            "schedule": schedule.state_dict(), "step": step}, tmp)
-                os.replace(tmp, ckpt)
-    metric, shares = evaluate(model, dev, task)
-    log(run_dir, stage=name, event="done", dev_metric=round(metric, 4), kept_per_layer=shares,
-        thresholds=model.thresholds.tolist())
-
-
-def main():
+def parse_args(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--task", required=True, choices=sorted(TASKS))
-    ap.add_argument("--base", required=True, type=Path, help="pretrained HF BERT folder (safetensors + vocab)")
+    ap.add_argument("--base", required=True, type=Path, help="pretrained HF BERT folder (safetensors + vocab.txt)")
+    ap.add_argument("--data", required=True, type=Path, help="GLUE folder holding <TASK>/train.tsv")
+    ap.add_argument("--dev-data", type=Path, default=ROOT / "data" / "glue", help="GLUE folder holding <TASK>/dev.tsv")
     ap.add_argument("--out", required=True, type=Path)
+    ap.add_argument("--stages", default=",".join(STAGES), help="stages to run, in order (default: all)")
+    ap.add_argument("--epochs", type=float, help="epochs of every stage (default: per task)")
+    for stage in STAGES:
+        ap.add_argument(f"--{stage}-epochs", type=float, help=f"epochs of the {stage} stage")
+    ap.add_argument("--max-steps", type=int, help="at most this many steps per stage")
     ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--max-length", type=int, default=128)
+    ap.add_argument("--max-length", type=int, default=128, help="truncation length; exported as model_max_length")
     ap.add_argument("--lr", type=float, default=5e-5)
     ap.add_argument("--threshold-lr", type=float, default=2e-4)
     ap.add_argument("--final-token-threshold", type=float, default=0.02, help="initial thresholds: f * l / L")
-    ap.add_argument("--lam", type=float, default=None, help="sparsity weight (default: per task)")
+    ap.add_argument("--lam", type=float, help="sparsity weight; its start value under a target (default: per task)")
+    ap.add_argument("--target-flops-reduction", type=float, metavar="R",
+                    help="steer lambda in the soft stage until the thresholds reduce FLOPs R times")
+    ap.add_argument("--holdout", type=int, default=256,
+                    help="training examples held out to measure the target (at most a tenth of train.tsv)")
+    ap.add_argument("--control-every", type=int, default=10, help="steps between measurements for the target")
+    ap.add_argument("--smoke", action="store_true", help="check a setup in about a minute: few steps, small subset")
+    ap.add_argument("--keep-checkpoints", type=int, default=0, metavar="N",
+                    help="stage checkpoints kept once all stages are done, newest first")
+    ap.add_argument("--base-licence", help="the base model's licence, for the model cards (e.g. Apache-2.0)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--save-every", type=int, default=200)
-    args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed)
-    task = TASKS[args.task]
-    schedule = SCHEDULES[args.task]
-    run_dir = args.out
-    run_dir.mkdir(parents=True, exist_ok=True)
-    state_file = run_dir / "state.json"
-    done = json.loads(state_file.read_text())["completed"] if state_file.exists() else []
+    args = ap.parse_args(argv)
+    args.stages = args.stages.split(",")
+    if any(s not in STAGES for s in args.stages) or args.stages != sorted(args.stages, key=STAGES.index):
+        ap.error(f"--stages: a subset of {','.join(STAGES)} in that order, got {','.join(args.stages)}")
+    if args.target_flops_reduction is not None and args.target_flops_reduction <= 1:
+        ap.error(f"--target-flops-reduction must exceed 1, got {args.target_flops_reduction}")
+    if args.smoke:
+        args.epochs = args.epochs or SMOKE["epochs"]  # so that every stage reaches max_steps
+        args.max_steps = args.max_steps or SMOKE["max_steps"]
+        args.holdout = min(args.holdout, SMOKE["holdout"])
+        args.control_every = min(args.control_every, SMOKE["control_every"])
+    return args
 
-    tok = BertTokenizerFast.from_pretrained(args.base)
-    train = encode_rows(tok, read_split(GLUE, task, "train"), args.max_length)
-    dev = encode_rows(tok, read_split(GLUE, task, "dev"), args.max_length)
+
+def quiet_transformers():
+    """The console shows progress bars and one line per stage: transformers'
+    load report (a fresh classifier head is expected here) and warnings go."""
+    transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", module="transformers")
+
+
+def load_data(args, task, tok):
+    train = encode_rows(tok, read_split(args.data, task, "train"), args.max_length)
+    dev = encode_rows(tok, read_split(args.dev_data, task, "dev"), args.max_length)
+    if args.smoke:
+        train = sample(train, min(len(train), SMOKE["train"]), args.seed)[0]
+        dev = dev[:SMOKE["dev"]]
+    holdout = []
+    if args.target_flops_reduction:
+        holdout, train = sample(train, min(args.holdout, len(train) // 10), args.seed)
+    return Data(train, dev, holdout)
+
+
+def build_model(args, task):
     config = BertConfig.from_pretrained(args.base)
     config.num_labels = 1 if task.is_regression else len(task.labels)
     if task.is_regression:
@@ -210,36 +126,107 @@ def main():
     config.architectures = ["BertForSequenceClassification"]
     hf = BertForSequenceClassification.from_pretrained(args.base, config=config)
     layers = config.num_hidden_layers
-    model = PruningClassifier(hf, [args.final_token_threshold * l / layers for l in range(layers)])
+    return PruningClassifier(hf, [args.final_token_threshold * l / layers for l in range(layers)])
+
+
+def stage_plan(args):
+    schedule = SCHEDULES[args.task]
     lam = args.lam if args.lam is not None else schedule["lam"]
 
-    def finish(stage):
-        done.append(stage)
-        state_file.write_text(json.dumps({"completed": done}))
+    def epochs(name):
+        own = getattr(args, f"{name}_epochs")
+        return own if own is not None else args.epochs if args.epochs is not None else schedule[name]
 
-    for stage in ("dense", "soft", "hard"):
-        if stage in done:
+    return {"dense": Stage("dense", epochs("dense"), args.lr),
+            "soft": Stage("soft", epochs("soft"), args.lr, threshold_lr=args.threshold_lr, lam=lam,
+                          target_reduction=args.target_flops_reduction),
+            "hard": Stage("hard", epochs("hard"), args.lr / 2)}
+
+
+def remove_checkpoints(run_dir, keep):
+    """Drops stage checkpoints (weights + optimizer: several times a model's size) but the newest `keep`."""
+    for name in list(reversed(STAGES))[keep:]:
+        (run_dir / f"ckpt-{name}.pt").unlink(missing_ok=True)
+
+
+class RunDir:
+    """RUN_DIR's record: state.json (stages done, what each did) and log.jsonl."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        state_file = path / "state.json"
+        self.state = json.loads(state_file.read_text()) if state_file.exists() else {"completed": [], "stages": {}}
+
+    def log(self, **record):
+        record["time"] = time.strftime("%H:%M:%S")
+        with open(self.path / "log.jsonl", "a") as f:
+            f.write(json.dumps(record) + "\n")
+
+    def record(self, stage: Stage, outcome):
+        self.state["stages"][stage.name] = dict(vars(stage), steps=outcome.steps, lam_end=outcome.lam,
+                                                holdout_reduction=outcome.holdout_reduction,
+                                                dev=outcome.dev._asdict())
+
+    def complete(self, name):
+        self.state["completed"].append(name)
+        (self.path / "state.json").write_text(json.dumps(self.state, indent=1) + "\n")
+
+
+def export(name, model, args, task, facts):
+    """model-dense after the dense stage, model-ltp after the hard stage."""
+    if name == "dense":
+        export_model_folder(model.hf, args.base, args.out / "model-dense", task, args.max_length,
+                            model_card.render(facts, model.hf.config))
+    elif name == "hard":
+        thresholds = model.thresholds.tolist()
+        export_model_folder(model.hf, args.base, args.out / "model-ltp", task, args.max_length,
+                            model_card.render(facts, model.hf.config, thresholds), thresholds)
+
+
+def summary(stage: Stage, outcome):
+    line = f"{stage.name}: dev {100 * outcome.dev.metric:.2f}, FLOPs reduction {outcome.dev.flops_reduction:.2f}x"
+    if stage.target_reduction:
+        line += (f"; held-out training slice {outcome.holdout_reduction:.2f}x for a {stage.target_reduction:g}x "
+                 f"target, lambda {outcome.lam:.3g}")
+    return line
+
+
+def main():
+    args = parse_args()
+    quiet_transformers()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    task = TASKS[args.task]
+    run = RunDir(args.out)
+    data = load_data(args, task, BertTokenizerFast.from_pretrained(args.base))
+    model = build_model(args, task)
+    settings = Settings(args.out, args.batch_size, args.seed, args.save_every, args.max_steps, args.control_every)
+    plan = stage_plan(args)
+    facts = model_card.RunFacts(
+        task=task, base=args.base, base_licence=args.base_licence,
+        command="python -m tools.train.train " + shlex.join(sys.argv[1:]), data=args.data, dev_data=args.dev_data,
+        examples={"train": len(data.train), "holdout": len(data.holdout), "dev": len(data.dev)},
+        max_length=args.max_length, batch_size=args.batch_size, seed=args.seed, stages=run.state["stages"],
+        smoke=args.smoke)
+    for name in args.stages:
+        if name in run.state["completed"]:
+            print(f"{name}: done in an earlier run", flush=True)
             continue
-        previous = {"dense": None, "soft": "dense", "hard": "soft"}[stage]
-        if previous:
-            model.load_state_dict(torch.load(run_dir / f"ckpt-{previous}.pt", weights_only=False)["model"])
-        model.mode = stage
-        if stage == "dense":
-            run_stage("dense", model, train, dev, task, args, run_dir, schedule["dense"], args.lr)
-        elif stage == "soft":
-            run_stage("soft", model, train, dev, task, args, run_dir, schedule["soft"], args.lr,
-                      threshold_lr=args.threshold_lr, lam=lam)
-        else:
-            with torch.no_grad():
-                model.thresholds.clamp_(min=0.0)
-            run_stage("hard", model, train, dev, task, args, run_dir, schedule["hard"], args.lr / 2)
-        finish(stage)
-
-    for stage, folder in (("dense", "model-dense"), ("hard", "model-ltp")):
-        model.load_state_dict(torch.load(run_dir / f"ckpt-{stage}.pt", weights_only=False)["model"])
-        thresholds = [max(0.0, t) for t in model.thresholds.tolist()] if stage == "hard" else None
-        export_model_folder(model.hf, args.base, run_dir / folder, task, thresholds)
-        log(run_dir, event="exported", folder=str(run_dir / folder))
+        if name != "dense":
+            previous = args.out / f"ckpt-{STAGES[STAGES.index(name) - 1]}.pt"
+            if not previous.exists():
+                raise SystemExit(f"the {name} stage starts from {previous}, which is missing: "
+                                 "run the stage before it first (--stages)")
+            model.load_state_dict(torch.load(previous, weights_only=False)["model"])
+        outcome = run_stage(plan[name], model, data, task, settings, run.log)
+        print(summary(plan[name], outcome), flush=True)
+        run.record(plan[name], outcome)
+        export(name, model, args, task, facts)
+        run.complete(name)
+    if all(s in run.state["completed"] for s in STAGES):
+        remove_checkpoints(args.out, args.keep_checkpoints)
+        print(f"models in {args.out / 'model-dense'} and {args.out / 'model-ltp'}")
 
 
 if __name__ == "__main__":
