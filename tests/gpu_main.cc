@@ -6,7 +6,9 @@
 
 #include <iostream>
 
+#include "gpu_support.h"
 #include "ltp/device.h"
+#include "ops/cuda/attention_gpu.h"
 
 int main(int argc, char** argv) {
   doctest::Context context(argc, argv);
@@ -14,5 +16,6 @@ int main(int argc, char** argv) {
     std::cerr << "gpu tests skipped: " << why << "\n";
     return 77;
   }
+  ltp::ops::pin_attention_multiprocessors(ltp::test::kPinnedMultiprocessors);
   return context.run();
 }

@@ -1,18 +1,30 @@
 """ltp on CUDA (dense and pruned) against PyTorch eager on the same GPU, in one
-run: BERT-base shape with random weights at batch 1, 32, 256 × length 128,
-512, in fp32 and fp16; with --data, also the default LTP model on that GLUE
-task's real text. Writes bench.json (the table's rows and ltp-bench's own
-records) and table.md to --out. Run by
-tools/gpu/check.sh; needs torch with CUDA and transformers.
+run: BERT-base shape with random weights at batch 1, 32, 256 × length 128, 512
+in fp16, fp32 and tf32 (fp32 GEMMs on tensor cores: ltp --precision tf32,
+PyTorch with float32 matmul precision "high"); with --data, also the default
+LTP model on that GLUE task's real text, or, where its weights did not travel
+(tools/gpu/README.md), a model with its config, tokenizer and shape and random
+weights. Run by tools/gpu/check.sh; needs torch with CUDA and transformers.
+
+bench.json and table.md in --out are rewritten after every row, so a run cut
+short keeps what it measured; ltp-bench's own tables go to stdout. A failing
+ltp-bench run is recorded in both files and the others still run (exit status
+1 at the end).
 
 Each engine gets the same shapes (full-length synthetic inputs, no padding);
 the weights differ (both random), which does not change the work. PyTorch is
 timed with torch.cuda.synchronize around each batch; ltp-bench times whole
-Encoder::run calls, which end with the results on the host."""
+Encoder::run calls, which end with the results on the host. "GEMM share":
+ltp dense's effective GFLOP/s over that of the layer's four GEMMs alone (input
+conversion and bias pass included) at the batch's token count, so
+1 − share is roughly the share of time outside the GEMMs (attention, LayerNorm,
+GELU, the pruning waits)."""
 import argparse
 import json
+import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -20,10 +32,13 @@ from pathlib import Path
 import torch
 from transformers import BertConfig, BertForSequenceClassification
 
+REPO = Path(__file__).resolve().parents[2]
 BATCHES = [1, 32, 256]
 LENGTHS = [128, 512]
-PRECISIONS = {"fp32": torch.float32, "fp16": torch.float16}
+# precision: (PyTorch weights and activations, torch.set_float32_matmul_precision)
+PRECISIONS = {"fp16": (torch.float16, "highest"), "fp32": (torch.float32, "highest"), "tf32": (torch.float32, "high")}
 KEEP_RATE = 0.2  # topk on the random model: the most its 12-layer cascade removes
+LTP_BENCH_TIMEOUT_S = 150  # one ltp-bench run; a hang must not take the others' time
 
 
 def torch_ms_per_batch(model, batch, length, device, repeat):
@@ -45,16 +60,79 @@ def torch_ms_per_batch(model, batch, length, device, repeat):
 
 
 def ltp_records(ltp_bench, device, args):
-    """ltp-bench's JSON records for one run."""
+    """ltp-bench's JSON records for one run; its table goes to this script's stdout."""
+    command = [str(ltp_bench), "--device", device, *args]
+    print("\n$ " + " ".join(command), flush=True)
     with tempfile.TemporaryDirectory() as work:
         out_json = Path(work) / "ltp.json"
-        subprocess.run([str(ltp_bench), "--device", device, "--json", str(out_json), *args], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run([*command, "--json", str(out_json)], check=True, timeout=LTP_BENCH_TIMEOUT_S)
         return json.loads(out_json.read_text())["records"]
+
+
+def default_model(work):
+    """models/default and its label, or, where its weights are absent, a folder
+    with its config (pruning thresholds included), tokenizer and random weights."""
+    model = REPO / "models" / "default"
+    if (model / "model.safetensors").is_file():
+        return model, "models/default"
+    stand_in = Path(work) / "default-random-weights"
+    BertForSequenceClassification(BertConfig.from_pretrained(model)).save_pretrained(stand_in)
+    for file in model.iterdir():
+        if file.is_file() and file.name != "model.safetensors":
+            shutil.copy(file, stand_in)
+    return stand_in, "models/default shape, random weights"
 
 
 def ms_per_batch(record):
     return 1e3 * record["batch_size"] / record["throughput_seq_per_s"]
+
+
+def row(model, precision, batch, length, dense, pruned, torch_ms):
+    return {
+        "model": model, "precision": precision, "batch": batch, "length": length, "torch_ms": torch_ms,
+        "ltp_dense_ms": ms_per_batch(dense), "ltp_pruned_ms": ms_per_batch(pruned),
+        "flops_reduction": dense["flops_per_seq"]["dense"] / pruned["flops_per_seq"]["performed"],
+        "dense_gemm_share": dense["gflops_per_s"] / dense["gemm_limit_gflops_per_s"],
+    }
+
+
+class Results:
+    """The rows, ltp-bench's records and the failures so far, rewritten whole to
+    bench.json and table.md in `out` after every change."""
+
+    def __init__(self, out, gpu):
+        self.out, self.gpu, self.rows, self.raw, self.errors = out, gpu, [], {}, []
+
+    def ltp_bench(self, key, ltp_bench, device, args):
+        """ltp-bench's records, kept under `key`; None when it failed (recorded)."""
+        try:
+            self.raw[key] = ltp_records(ltp_bench, device, args)
+            return self.raw[key]
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as e:
+            self.errors.append(f"{key}: {e}")
+            self.write()
+            return None
+
+    def add(self, row):
+        self.rows.append(row)
+        self.write()
+
+    def write(self):
+        (self.out / "bench.json").write_text(json.dumps({"gpu": self.gpu, "rows": self.rows,
+                                                         "ltp_bench_records": self.raw, "errors": self.errors},
+                                                        indent=1))
+        lines = ["| model | precision | batch | length | PyTorch ms | ltp dense ms | ltp pruned ms | dense vs PyTorch "
+                 "| pruned vs dense | FLOPs reduction | speedup / reduction | dense GEMM share |", "|---" * 12 + "|"]
+        for r in self.rows:
+            speedup = r["ltp_dense_ms"] / r["ltp_pruned_ms"]
+            versus = f"{r['torch_ms'] / r['ltp_dense_ms']:.2f}x" if r["torch_ms"] else "-"
+            torch_ms = f"{r['torch_ms']:.2f}" if r["torch_ms"] else "-"
+            lines.append(f"| {r['model']} | {r['precision']} | {r['batch']} | {r['length']} | {torch_ms} | "
+                         f"{r['ltp_dense_ms']:.2f} | {r['ltp_pruned_ms']:.2f} | {versus} | {speedup:.2f}x | "
+                         f"{r['flops_reduction']:.2f}x | {speedup / r['flops_reduction']:.2f} | "
+                         f"{100 * r['dense_gemm_share']:.0f}% |")
+        lines += [f"\nfailed: {e}" for e in self.errors]
+        (self.out / "table.md").write_text("\n".join(lines) + "\n")
 
 
 def main():
@@ -66,63 +144,53 @@ def main():
     ap.add_argument("--device", default="cuda", help="cpu: a dry run of this script on a machine without a GPU")
     ap.add_argument("--batches", default=",".join(map(str, BATCHES)))
     ap.add_argument("--lengths", default=",".join(map(str, LENGTHS)))
-    ap.add_argument("--precisions", default=",".join(PRECISIONS))
+    ap.add_argument("--precisions", default=",".join(PRECISIONS), help="fp16, fp32, tf32, run in this order")
     args = ap.parse_args()
     batches = [int(b) for b in args.batches.split(",")]
     lengths = [int(n) for n in args.lengths.split(",")]
     args.out.mkdir(parents=True, exist_ok=True)
 
     torch.manual_seed(0)
+    gpu = None
+    if args.device == "cuda":
+        props = torch.cuda.get_device_properties(0)
+        gpu = {"name": props.name, "multiprocessors": props.multi_processor_count, "torch": torch.__version__}
+    results = Results(args.out, gpu)
     config = BertConfig(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072,
                         num_labels=2)
-    rows, raw = [], {}
-    for name in args.precisions.split(","):
-        # fp16 in PyTorch eager as its users run it for inference: half weights and activations.
-        model = BertForSequenceClassification(config).to(args.device, PRECISIONS[name]).eval()
-        records = ltp_records(args.ltp_bench, args.device,
-                              ["--random-model", "bert-base", "--precision", name, "--keep-rate", str(KEEP_RATE),
-                               "--length", args.lengths, "--batch-size", args.batches, "--sequences",
-                               str(max(batches)), "--repeat", "5"])
-        raw[f"bert-base {name}"] = records
-        for batch in batches:
-            for length in lengths:
-                point = {r["mode"]: r for r in records if r["batch_size"] == batch and r["length"] == length}
-                dense, pruned = point["dense"], point["pruned"]
-                rows.append({
-                    "model": "bert-base (random)", "precision": name, "batch": batch, "length": length,
-                    "torch_ms": torch_ms_per_batch(model, batch, length, args.device, args.repeat),
-                    "ltp_dense_ms": ms_per_batch(dense), "ltp_pruned_ms": ms_per_batch(pruned),
-                    "flops_reduction": dense["flops_per_seq"]["dense"] / pruned["flops_per_seq"]["performed"],
-                })
-        del model
-        if args.device == "cuda":
-            torch.cuda.empty_cache()
-        if args.data:
-            records = ltp_records(args.ltp_bench, args.device, ["--data", str(args.data), "--precision", name,
-                                                                "--batch-size", args.batches, "--repeat", "5"])
-            raw[f"default {name}"] = records
-            for batch in batches:
-                point = {r["mode"]: r for r in records if r.get("batch_size") == batch}
-                dense, pruned = point["dense"], point["pruned"]
-                rows.append({
-                    "model": "models/default on " + args.data.name, "precision": name, "batch": batch,
-                    "length": round(dense["mean_length"], 1), "torch_ms": None,
-                    "ltp_dense_ms": ms_per_batch(dense), "ltp_pruned_ms": ms_per_batch(pruned),
-                    "flops_reduction": dense["flops_per_seq"]["dense"] / pruned["flops_per_seq"]["performed"],
-                })
+    with tempfile.TemporaryDirectory() as work:
+        text_model, text_label = default_model(work) if args.data else (None, None)
+        for name in args.precisions.split(","):
+            dtype, matmul_precision = PRECISIONS[name]
+            torch.set_float32_matmul_precision(matmul_precision)
+            records = results.ltp_bench(f"bert-base {name}", args.ltp_bench, args.device, [
+                "--random-model", "bert-base", "--precision", name, "--keep-rate", str(KEEP_RATE), "--length",
+                args.lengths, "--batch-size", args.batches, "--sequences", str(max(batches)), "--repeat", "5",
+                "--gemm-limit"])
+            if records:
+                # fp16 in PyTorch eager as its users run it for inference: half weights and activations.
+                model = BertForSequenceClassification(config).to(args.device, dtype).eval()
+                for batch in batches:
+                    for length in lengths:
+                        point = {r["mode"]: r for r in records if r["batch_size"] == batch and r["length"] == length}
+                        torch_ms = torch_ms_per_batch(model, batch, length, args.device, args.repeat)
+                        results.add(row("bert-base (random)", name, batch, length, point["dense"], point["pruned"],
+                                        torch_ms))
+                del model
+                if args.device == "cuda":
+                    torch.cuda.empty_cache()
+            if args.data:
+                records = results.ltp_bench(f"{text_label} {name}", args.ltp_bench, args.device, [
+                    "-m", str(text_model), "--data", str(args.data), "--precision", name, "--batch-size", args.batches,
+                    "--repeat", "5", "--gemm-limit"])
+                for batch in batches if records else []:  # a failed run has no rows
+                    point = {r["mode"]: r for r in records if r.get("batch_size") == batch}
+                    results.add(row(f"{text_label} on {args.data.name}", name, batch,
+                                    round(point["dense"]["mean_length"], 1), point["dense"], point["pruned"], None))
 
-    (args.out / "bench.json").write_text(json.dumps({"rows": rows, "ltp_bench_records": raw}, indent=1))
-    lines = ["| model | precision | batch | length | PyTorch ms | ltp dense ms | ltp pruned ms | dense vs PyTorch "
-             "| pruned vs dense | FLOPs reduction | speedup / reduction |", "|---" * 11 + "|"]
-    for r in rows:
-        speedup = r["ltp_dense_ms"] / r["ltp_pruned_ms"]
-        versus = f"{r['torch_ms'] / r['ltp_dense_ms']:.2f}x" if r["torch_ms"] else "-"
-        torch_ms = f"{r['torch_ms']:.2f}" if r["torch_ms"] else "-"
-        lines.append(f"| {r['model']} | {r['precision']} | {r['batch']} | {r['length']} | {torch_ms} | "
-                     f"{r['ltp_dense_ms']:.2f} | {r['ltp_pruned_ms']:.2f} | {versus} | {speedup:.2f}x | "
-                     f"{r['flops_reduction']:.2f}x | {speedup / r['flops_reduction']:.2f} |")
-    (args.out / "table.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    results.write()
+    print("\n" + (args.out / "table.md").read_text())
+    sys.exit(1 if results.errors else 0)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 // One block per (sequence, head, query group): n tokens, D head dim, H = N·D
 // hidden, G groups (so that small batches still fill the GPU). The block walks
 // its group's queries in chunks of kRows; per chunk it forms the [kRows × n]
-// logits from K staged in shared memory tile by tile, takes the softmax row by
+// logits from K staged in shared memory tile by tile (plus MPNet's relative
+// position bias, looked up by original positions), takes the softmax row by
 // row (one warp per row), adds the probability columns to its partial score
 // row in a fixed order, and forms the context from V tiles with the
 // accumulators in registers. No atomics: results do not depend on scheduling.
@@ -36,6 +37,9 @@ struct KernelArgs {
   int heads;
   int head_dim;
   float scale;
+  const float* position_bias;  // MPNet: [N × W] by key − query offset, or nullptr
+  long long bias_width;        // W
+  const int* positions;        // [T] original positions
 };
 
 // Shared floats: q [kRows × D], probabilities [kRows × L], a K or V tile
@@ -67,6 +71,10 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(KernelArgs a) {
   const float* keys = queries + hidden;
   const float* values = queries + 2 * hidden;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  // This head's bias row, centred so that head_bias[pos_j − pos_i] is the bias of (i, j).
+  const float* head_bias =
+      a.position_bias ? a.position_bias + h * a.bias_width + (a.bias_width - 1) / 2 : nullptr;
+  const int* positions = a.position_bias ? a.positions + begin : nullptr;
 
   for (long long j = threadIdx.x; j < n; j += kThreads) score[j] = 0.0f;
   for (long long r0 = first_query; r0 < end_query; r0 += kRows) {
@@ -85,6 +93,7 @@ __global__ void __launch_bounds__(kThreads) attention_kernel(KernelArgs a) {
         if (i >= rows || kb + j >= n) continue;
         float dot = 0.0f;
         for (int c = 0; c < d; ++c) dot += q[i * d + c] * tile[j * (d + 1) + c];
+        if (head_bias) dot += head_bias[positions[kb + j] - positions[r0 + i]];
         probs[i * width + kb + j] = dot;
       }
     }
@@ -199,7 +208,10 @@ void attention_impl<Device::CUDA>(const AttentionArgs& a) {
                         chunks_per_group * kRows,
                         static_cast<int>(a.num_heads),
                         static_cast<int>(a.head_dim),
-                        1.0f / sqrtf(static_cast<float>(a.head_dim))};
+                        1.0f / sqrtf(static_cast<float>(a.head_dim)),
+                        a.position_bias,
+                        a.position_bias_width,
+                        a.positions};
   const dim3 grid(static_cast<unsigned>(a.num_seqs), static_cast<unsigned>(a.num_heads), static_cast<unsigned>(groups));
   attention_kernel<<<grid, kThreads, bytes, cuda_stream()>>>(args);
   check_cuda(cudaGetLastError(), "attention_kernel");
