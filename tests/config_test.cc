@@ -11,21 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-// Copies `model`, lets `edit` change its config.json, and returns the load error.
-template <typename Edit>
-std::string load_error_after(const std::string& model, Edit edit) {
-  test::TempDir dir;
-  test::copy_model(model, dir.path());
-  json config = json::parse(test::read_file(dir.path() / "config.json"));
-  edit(config);
-  test::write_file(dir.path() / "config.json", config.dump(2));
-  try {
-    Model::load(dir.path());
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::load_error_after;
 
 std::string load_error_with_text(const std::string& config_text) {
   test::TempDir dir;
@@ -137,6 +123,17 @@ TEST_CASE("config: tokenizer_config.json's model_max_length is kept when below t
   CHECK_FALSE(Model::load(dir.path())->config().model_max_length.has_value());
   test::write_file(dir.path() / "tokenizer_config.json", R"({"model_max_length": -3})");
   CHECK_THROWS_WITH_AS(Model::load(dir.path()), doctest::Contains("field \"model_max_length\" is -3"), Error);
+}
+
+TEST_CASE("config: the max length is the one asked for, else the training length, within the position table") {
+  ModelConfig c;
+  c.max_position_embeddings = 512;
+  CHECK(resolve_max_length(c, std::nullopt) == 512);
+  c.model_max_length = 128;
+  CHECK(resolve_max_length(c, std::nullopt) == 128);
+  CHECK(resolve_max_length(c, 300) == 300);
+  CHECK_THROWS_WITH_AS(resolve_max_length(c, 513), doctest::Contains("exceeds the model's maximum of 512"), Error);
+  CHECK_THROWS_AS(resolve_max_length(c, 0), Error);
 }
 
 TEST_CASE("config: rising_threshold thresholds grow as final * l / L") {

@@ -22,30 +22,8 @@ using nlohmann::json;
 
 std::string model_arg(const std::filesystem::path& dir) { return " -m '" + dir.string() + "'"; }
 
-// A copy of a test model with config.json edited.
-template <typename Edit>
-std::string load_error(const std::string& model, Edit edit) {
-  test::TempDir dir;
-  test::copy_model(model, dir.path());
-  json config = json::parse(test::read_file(dir.path() / "config.json"));
-  edit(config);
-  test::write_file(dir.path() / "config.json", config.dump());
-  try {
-    Model::load(dir.path());
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-std::string load_error(const std::filesystem::path& dir) {
-  try {
-    Model::load(dir);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::load_error;
+using test::load_error_after;
 
 // Overwrites element `index` of tensor `name` (F32) in dir/model.safetensors.
 void poison_weight(const std::filesystem::path& dir, const std::string& name, size_t index, float value) {
@@ -116,26 +94,26 @@ TEST_CASE("hostile: ltp-bench --json under a model folder whose name is not UTF-
 }
 
 TEST_CASE("hostile: pad_token_id outside the vocabulary is a load error, not a heap overflow") {
-  CHECK(load_error("tiny-roberta", [](json& c) { c["pad_token_id"] = -5; }).find("field \"pad_token_id\" is -5") !=
+  CHECK(load_error_after("tiny-roberta", [](json& c) { c["pad_token_id"] = -5; }).find("field \"pad_token_id\" is -5") !=
         std::string::npos);
-  CHECK(load_error("tiny-roberta", [](json& c) { c["pad_token_id"] = 2147483647; }).find("\"pad_token_id\"") !=
+  CHECK(load_error_after("tiny-roberta", [](json& c) { c["pad_token_id"] = 2147483647; }).find("\"pad_token_id\"") !=
         std::string::npos);
-  CHECK(load_error("tiny-roberta", [](json& c) { c["pad_token_id"] = 9223372036854775807LL; })
+  CHECK(load_error_after("tiny-roberta", [](json& c) { c["pad_token_id"] = 9223372036854775807LL; })
             .find("\"pad_token_id\"") != std::string::npos);
 }
 
 TEST_CASE("hostile: sizes are checked in the type they are used in, with sane bounds") {
   const int64_t two_to_32 = int64_t{1} << 32;
-  CHECK(load_error("tiny-bert", [&](json& c) { c["num_attention_heads"] = two_to_32; })
+  CHECK(load_error_after("tiny-bert", [&](json& c) { c["num_attention_heads"] = two_to_32; })
             .find("field \"num_attention_heads\" is 4294967296, expected an integer in [1, 32]") != std::string::npos);
-  CHECK(load_error("tiny-bert", [&](json& c) { c["num_hidden_layers"] = two_to_32; })
+  CHECK(load_error_after("tiny-bert", [&](json& c) { c["num_hidden_layers"] = two_to_32; })
             .find("field \"num_hidden_layers\" is 4294967296") != std::string::npos);
-  CHECK(load_error("tiny-bert", [&](json& c) { c["num_hidden_layers"] = two_to_32 + 6; })
+  CHECK(load_error_after("tiny-bert", [&](json& c) { c["num_hidden_layers"] = two_to_32 + 6; })
             .find("\"num_hidden_layers\"") != std::string::npos);
-  CHECK(load_error("tiny-bert", [](json& c) { c["vocab_size"] = 18446744073709551615ULL; })
+  CHECK(load_error_after("tiny-bert", [](json& c) { c["vocab_size"] = 18446744073709551615ULL; })
             .find("field \"vocab_size\" is 18446744073709551615") != std::string::npos);
   // Within every bound, yet 4 TiB of weights: refused before any allocation.
-  CHECK(load_error("tiny-bert", [](json& c) {
+  CHECK(load_error_after("tiny-bert", [](json& c) {
           c["vocab_size"] = 1 << 24;
           c["hidden_size"] = 1 << 16;
         }).find("more than this machine's") != std::string::npos);
@@ -148,7 +126,7 @@ TEST_CASE("hostile: non-finite weights and parameters are load errors; no label 
   CHECK(load_error(dir.path()).find("tensor classifier.weight holds nan at element 3") != std::string::npos);
   poison_weight(dir.path(), "classifier.weight", 3, std::numeric_limits<float>::infinity());
   CHECK(load_error(dir.path()).find("weights must be finite") != std::string::npos);
-  CHECK(load_error("tiny-bert", [](json& c) { c["layer_norm_eps"] = -1e-12; })
+  CHECK(load_error_after("tiny-bert", [](json& c) { c["layer_norm_eps"] = -1e-12; })
             .find("field \"layer_norm_eps\" is -1e-12") != std::string::npos);
 }
 
@@ -261,9 +239,9 @@ TEST_CASE("hostile: wrong types and wrong kinds of file name the file and field"
   test::write_file(dir.path() / "modules.json", "[3]");
   CHECK(load_error(dir.path()).find("modules.json: module 0: expected a JSON object") != std::string::npos);
   std::filesystem::remove(dir.path() / "modules.json");
-  CHECK(load_error("tiny-bert", [](json& c) { c["architectures"] = 7; }).find("field \"architectures\" is 7") !=
+  CHECK(load_error_after("tiny-bert", [](json& c) { c["architectures"] = 7; }).find("field \"architectures\" is 7") !=
         std::string::npos);
-  CHECK(load_error("tiny-bert", [](json& c) { c["id2label"] = {{"0", 1}, {"1", "b"}}; })
+  CHECK(load_error_after("tiny-bert", [](json& c) { c["id2label"] = {{"0", 1}, {"1", "b"}}; })
             .find("\"id2label\": field \"0\" is 1, expected a string") != std::string::npos);
   std::filesystem::remove(dir.path() / "vocab.txt");
   std::filesystem::create_directory(dir.path() / "vocab.txt");
@@ -271,9 +249,9 @@ TEST_CASE("hostile: wrong types and wrong kinds of file name the file and field"
 }
 
 TEST_CASE("hostile: a newer \"ltp\" format is refused with a clear message; the current one loads") {
-  CHECK(load_error("tiny-bert", [](json& c) { c["ltp"] = {{"format_version", kLtpFormatVersion + 1}}; })
+  CHECK(load_error_after("tiny-bert", [](json& c) { c["ltp"] = {{"format_version", kLtpFormatVersion + 1}}; })
             .find("written by a newer ltp") != std::string::npos);
-  CHECK(load_error("tiny-bert", [](json& c) {
+  CHECK(load_error_after("tiny-bert", [](json& c) {
           c["ltp"] = {{"format_version", kLtpFormatVersion}, {"prune_mode", "topk"}, {"keep_rate", 0.5}};
         }).empty());
 }

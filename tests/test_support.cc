@@ -1,5 +1,7 @@
 #include "test_support.h"
 
+#include "ltp/error.h"
+
 #include <doctest/doctest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,6 +95,15 @@ std::vector<float> random_values(size_t n, unsigned seed, float scale) {
   std::vector<float> v(n);
   for (float& x : v) x = dist(rng);
   return v;
+}
+
+std::string load_error(const fs::path& dir) {
+  try {
+    Model::load(dir);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
 }
 
 ProgramRun run_program(const std::string& command) {

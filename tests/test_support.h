@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ltp/config.h"
+#include "ltp/model.h"
 #include "ltp/tokenizer.h"
 
 namespace ltp::test {
@@ -35,6 +36,19 @@ class TempDir {
 void copy_model(const std::string& name, const std::filesystem::path& to);
 std::string read_file(const std::filesystem::path& path);
 void write_file(const std::filesystem::path& path, const std::string& contents);
+
+// The message Model::load throws for `dir`; "" when it loads.
+std::string load_error(const std::filesystem::path& dir);
+// Copies test model `name`, lets `edit` change its config.json, and returns the load error.
+template <typename Edit>
+std::string load_error_after(const std::string& name, Edit edit) {
+  TempDir dir;
+  copy_model(name, dir.path());
+  nlohmann::json config = nlohmann::json::parse(read_file(dir.path() / "config.json"));
+  edit(config);
+  write_file(dir.path() / "config.json", config.dump(2));
+  return load_error(dir.path());
+}
 
 // A shell command's exit code (-1 when killed by a signal), stdout and stderr.
 struct ProgramRun {
