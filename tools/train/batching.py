@@ -12,7 +12,9 @@ def encode_rows(tok, rows, max_length):
     texts = [r[0] for r in rows]
     pairs = [r[1] for r in rows] if rows[0][1] is not None else None
     enc = tok(texts, pairs, truncation="longest_first", max_length=max_length)
-    return [(enc["input_ids"][i], enc["token_type_ids"][i], rows[i][2]) for i in range(len(rows))]
+    ids = enc["input_ids"]
+    types = enc.get("token_type_ids") or [[0] * len(i) for i in ids]  # MPNet's and RoBERTa's tokenizers give none
+    return [(ids[i], types[i], rows[i][2]) for i in range(len(rows))]
 
 
 def sample(examples, count, seed):
@@ -48,7 +50,8 @@ def numbered_batches(examples, batch_size, seed, done, total):
 
 
 def collate(examples, indices, regression):
-    """Padded tensors (ids, token types, attention mask, labels) for examples[indices]."""
+    """Padded tensors (ids, token types, attention mask, labels) for examples[indices].
+    Padding sits right of every real token and is masked, so its id (0) never matters."""
     n = max(len(examples[i][0]) for i in indices)
     ids = torch.zeros(len(indices), n, dtype=torch.long)
     types = torch.zeros_like(ids)

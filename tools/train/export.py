@@ -19,7 +19,8 @@ def export_model_folder(hf_model, base: Path, out: Path, task, max_length, card,
         hf_model.config.save_pretrained(folder)
         config = json.loads((folder / "config.json").read_text())
         if thresholds is not None:
-            config["ltp"] = {"prune_mode": "absolute_threshold", "thresholds": thresholds, "score_norm_length": None}
+            config["ltp"] = {"format_version": 1, "prune_mode": "absolute_threshold", "thresholds": thresholds,
+                             "score_norm_length": None}
         config["ltp_task"] = task.name
         (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
         state = {k: v.detach().to(dtype).contiguous() for k, v in hf_model.state_dict().items()

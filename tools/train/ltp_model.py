@@ -1,4 +1,4 @@
-"""A Hugging Face BERT classifier run layer by layer with LTP token pruning,
+"""A Hugging Face BERT, RoBERTa or MPNet classifier run layer by layer with LTP token pruning,
 scored exactly as the C++ engine scores (docs/pruning.md):
 
     s_j = sum over heads and alive query rows of P[h, i, j] / (H * N),  N = alive count
@@ -23,26 +23,40 @@ class PruningClassifier(nn.Module):
 
     def forward(self, input_ids, token_type_ids, attention_mask):
         """Returns (logits, per-layer keep masks [B × n] over real tokens)."""
-        bert = self.hf.bert
-        heads = bert.config.num_attention_heads
-        h = bert.embeddings(input_ids=input_ids, token_type_ids=token_type_ids)
+        states, masks = self.encode(input_ids, token_type_ids, attention_mask)
+        h = states[-1]
+        if hasattr(self.hf, "bert"):  # pooler (dense + tanh) then classifier
+            return self.hf.classifier(self.hf.dropout(self.hf.base_model.pooler(h))), masks
+        return self.hf.classifier(h), masks  # RoBERTa and MPNet heads read the first token themselves
+
+    def encode(self, input_ids, token_type_ids, attention_mask):
+        """Returns (states, masks): states[l] [B × n × H] enters layer l and
+        states[-1] leaves the last one; masks as forward's. Embedders pool
+        states (tools/train/embedding.py), since a token pruned at layer l
+        leaves with states[l]. self.hf is a headless model or one with a head."""
+        base = self.hf.base_model
+        heads = base.config.num_attention_heads
+        h = base.embeddings(input_ids=input_ids, token_type_ids=token_type_ids)  # MPNet ignores the types
         batch, n, width = h.shape
         d = width // heads
+        # MPNet's relative position bias over the (right-padded) positions, as the model adds it.
+        position_bias = base.encoder.compute_position_bias(h) if base.config.model_type == "mpnet" else 0.0
         real = attention_mask.to(h.dtype)
         alive = real
-        masks = []
-        for l, layer in enumerate(bert.encoder.layer):
-            sa = layer.attention.self
-            q = sa.query(h).view(batch, n, heads, d).transpose(1, 2)
-            k = sa.key(h).view(batch, n, heads, d).transpose(1, 2)
-            v = sa.value(h).view(batch, n, heads, d).transpose(1, 2)
+        masks, states = [], [h]
+        for l, layer in enumerate(base.encoder.layer):
+            query, key, value, dropout = attention_inputs(layer)
+            q = query(h).view(batch, n, heads, d).transpose(1, 2)
+            k = key(h).view(batch, n, heads, d).transpose(1, 2)
+            v = value(h).view(batch, n, heads, d).transpose(1, 2)
             if self.mode == "soft":
                 key_bias = torch.log(alive.clamp_min(1e-9))
             else:
                 key_bias = (1.0 - (alive > 0).to(h.dtype)) * -10000.0
-            probs = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(d) + key_bias[:, None, None, :], dim=-1)
-            ctx = (sa.dropout(probs) @ v).transpose(1, 2).reshape(batch, n, width)
-            a = layer.attention.output(ctx, h)
+            logits = q @ k.transpose(-1, -2) / math.sqrt(d) + position_bias + key_bias[:, None, None, :]
+            probs = torch.softmax(logits, dim=-1)
+            ctx = (dropout(probs) @ v).transpose(1, 2).reshape(batch, n, width)
+            a = attention_output(layer, ctx, h)
             out = layer.output(layer.intermediate(a), a)
             if self.mode != "dense":
                 raw = (probs * alive[:, None, :, None]).sum(dim=(1, 2))
@@ -60,8 +74,25 @@ class PruningClassifier(nn.Module):
                     out = out * keep[..., None]
                 masks.append(keep)
             h = out
-        pooled = bert.pooler(h)
-        return self.hf.classifier(self.hf.dropout(pooled)), masks
+            states.append(h)
+        return states, masks
+
+
+def attention_inputs(layer):
+    """(query, key, value, probability dropout) of one layer: BERT and RoBERTa
+    name them attention.self.*, MPNet attention.attn.{q,k,v}."""
+    if hasattr(layer.attention, "attn"):
+        a = layer.attention.attn
+        return a.q, a.k, a.v, a.dropout
+    sa = layer.attention.self
+    return sa.query, sa.key, sa.value, sa.dropout
+
+
+def attention_output(layer, ctx, h):
+    """LayerNorm(h + dropout(ctx · Wo)), however the family names it."""
+    if hasattr(layer.attention, "attn"):
+        return layer.attention.LayerNorm(layer.attention.dropout(layer.attention.attn.o(ctx)) + h)
+    return layer.attention.output(ctx, h)
 
 
 def alive_counts(masks, attention_mask):

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import torch
 import transformers
-from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
 
 from tools.train import model_card
 from tools.train.batching import encode_rows, sample
@@ -116,15 +116,15 @@ def load_data(args, task, tok):
 
 
 def build_model(args, task):
-    config = BertConfig.from_pretrained(args.base)
+    config = AutoConfig.from_pretrained(args.base)  # BERT, RoBERTa or MPNet
     config.num_labels = 1 if task.is_regression else len(task.labels)
     if task.is_regression:
         config.problem_type = "regression"
     else:
         config.id2label = dict(enumerate(task.labels))
         config.label2id = {name: i for i, name in enumerate(task.labels)}
-    config.architectures = ["BertForSequenceClassification"]
-    hf = BertForSequenceClassification.from_pretrained(args.base, config=config)
+    hf = AutoModelForSequenceClassification.from_pretrained(args.base, config=config)
+    hf.config.architectures = [type(hf).__name__]  # the base may name its pretraining head
     layers = config.num_hidden_layers
     return PruningClassifier(hf, [args.final_token_threshold * l / layers for l in range(layers)])
 
@@ -199,7 +199,7 @@ def main():
     torch.manual_seed(args.seed)
     task = TASKS[args.task]
     run = RunDir(args.out)
-    data = load_data(args, task, BertTokenizerFast.from_pretrained(args.base))
+    data = load_data(args, task, AutoTokenizer.from_pretrained(args.base))
     model = build_model(args, task)
     settings = Settings(args.out, args.batch_size, args.seed, args.save_every, args.max_steps, args.control_every)
     plan = stage_plan(args)
