@@ -45,8 +45,8 @@ def test_writes_weights_config_and_card(base, tmp_path):
     export(base, tmp_path / "model", thresholds=[0.0, 0.01, 0.02, 0.03, 0.04, 0.05])
     out = tmp_path / "model"
     config = json.loads((out / "config.json").read_text())
-    assert config["ltp"] == {"prune_mode": "absolute_threshold", "thresholds": [0.0, 0.01, 0.02, 0.03, 0.04, 0.05],
-                             "score_norm_length": None}
+    assert config["ltp"] == {"format_version": 1, "prune_mode": "absolute_threshold",
+                             "thresholds": [0.0, 0.01, 0.02, 0.03, 0.04, 0.05], "score_norm_length": None}
     assert config["ltp_task"] == "SST-2"
     assert {t.dtype for t in load_file(str(out / "model.safetensors")).values()} == {torch.float16}
     assert (out / "MODEL_CARD.md").read_text() == "# card\n"
