@@ -13,7 +13,41 @@ namespace ltp {
 namespace {
 
 constexpr int kThreads = 4;
-constexpr int kRounds = 3;
+constexpr int kRounds = 8;
+
+// Runs `inputs` on kThreads threads over `model`, one Encoder each, in batches of
+// different sizes, and checks every output against the single-threaded one.
+void check_threads(const Model& model, const EncoderOptions& options, const std::vector<Encoding>& inputs) {
+  // One OpenMP thread on every thread: the threads under test are then the only
+  // concurrency, and the shared primitives are made (oneDNN picks their kernels
+  // by thread count) and run the same way everywhere.
+  const int openmp_threads = num_threads();
+  set_num_threads(1);
+  Encoder reference_encoder(model, options);
+  const auto reference = reference_encoder.run(inputs);
+
+  std::vector<std::vector<std::vector<SequenceOutput>>> results(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      set_num_threads(1);
+      Encoder encoder(model, options);
+      for (int round = 0; round < kRounds; ++round) {
+        // Batches of different sizes, so threads also grow their buffers at different times.
+        std::vector<Encoding> batch(inputs.begin(), inputs.begin() + 1 + (t + round) % inputs.size());
+        results[static_cast<size_t>(t)].push_back(encoder.run(batch));
+      }
+    });
+  for (auto& thread : threads) thread.join();
+  set_num_threads(openmp_threads);
+
+  for (int t = 0; t < kThreads; ++t)
+    for (const auto& batch : results[static_cast<size_t>(t)])
+      for (size_t i = 0; i < batch.size(); ++i) {
+        CHECK(batch[i].values == reference[i].values);  // bit for bit: batch invariance holds across threads
+        CHECK(batch[i].tokens_kept == reference[i].tokens_kept);
+      }
+}
 
 TEST_CASE("threads: Encoders on several threads over one Model give the single-threaded results") {
   const auto model = Model::load(test::model_dir("tiny-bert"));
@@ -23,28 +57,36 @@ TEST_CASE("threads: Encoders on several threads over one Model give the single-t
   for (const char* text : {"a charming and often affecting journey .", "the pie business does not fit .",
                            "unflinchingly bleak and desperate", "it 's slow -- very , very slow ."})
     inputs.push_back(model->encode(text, std::nullopt, 64));
-  Encoder reference_encoder(*model, options);
-  const auto reference = reference_encoder.run(inputs);
+  check_threads(*model, options, inputs);
+}
 
-  std::vector<std::vector<std::vector<SequenceOutput>>> results(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t)
-    threads.emplace_back([&, t] {
-      Encoder encoder(*model, options);
-      for (int round = 0; round < kRounds; ++round) {
-        // Batches of different sizes, so threads also grow their buffers at different times.
-        std::vector<Encoding> batch(inputs.begin(), inputs.begin() + 1 + (t + round) % inputs.size());
-        results[static_cast<size_t>(t)].push_back(encoder.run(batch));
-      }
-    });
-  for (auto& thread : threads) thread.join();
-
-  for (int t = 0; t < kThreads; ++t)
-    for (const auto& batch : results[static_cast<size_t>(t)])
-      for (size_t i = 0; i < batch.size(); ++i) {
-        CHECK(batch[i].values == reference[i].values);  // bit for bit: batch invariance holds across threads
-        CHECK(batch[i].tokens_kept == reference[i].tokens_kept);
-      }
+TEST_CASE("threads: the same at a real model's shape, whose GEMMs need oneDNN scratchpads") {
+  // MiniLM-L6's shape (models/default): its GEMMs and attention products pick
+  // oneDNN kernels with scratch memory, which threads running one cached
+  // primitive at once must not share (tiny-bert's small shapes never showed it).
+  ModelConfig c;
+  c.num_layers = 6;
+  c.hidden_size = 384;
+  c.num_heads = 12;
+  c.intermediate_size = 1536;
+  c.vocab_size = 30522;
+  c.max_position_embeddings = 512;
+  c.type_vocab_size = 2;
+  c.head = HeadKind::BertClassifier;
+  c.num_labels = 2;
+  c.labels = {"negative", "positive"};
+  const auto model = Model::random(c, 11);
+  EncoderOptions options;
+  options.pruning.mode = PruneMode::TopK;
+  options.pruning.keep_rate = 0.3f;
+  std::vector<Encoding> inputs;
+  for (int length : {9, 23, 5, 31, 14, 40}) {
+    Encoding e;
+    for (int i = 0; i < length; ++i) e.ids.push_back(1000 + (i * 7919 + length) % 20000);
+    e.type_ids.assign(e.ids.size(), 0);
+    inputs.push_back(std::move(e));
+  }
+  check_threads(*model, options, inputs);
 }
 
 TEST_CASE("threads: one tokenizer of each kind shared by several threads") {

@@ -64,5 +64,12 @@ ModelConfig load_config(const std::filesystem::path& dir);
 
 const char* prune_mode_name(PruneMode mode);
 PruneMode parse_prune_mode(const std::string& name);
+// "cls" or "mean"; anything else throws ltp::Error.
+Pooling parse_pooling(const std::string& name);
+
+// Tokens per input after truncation: `requested`, else the length the model was
+// trained at (model_max_length), else max_tokens(). Throws ltp::Error when
+// `requested` is below 1 or above max_tokens().
+int resolve_max_length(const ModelConfig& config, std::optional<int> requested);
 
 }  // namespace ltp

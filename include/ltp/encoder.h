@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -33,6 +34,20 @@ struct EncoderOptions {
   bool pool_pruned_tokens = true;
 };
 
+// A caller's choices over a model folder's own settings; empty fields keep the
+// folder's. The programs fill it from their options, the Python package from
+// its keyword arguments, so both run a model the same way.
+struct EncoderOverrides {
+  PruneOverrides pruning;
+  std::optional<Pooling> pooling;
+  std::optional<bool> normalize;
+  bool pool_pruned_tokens = true;  // see EncoderOptions
+};
+
+// The folder's settings (config.json, 1_Pooling) after `overrides`. Throws
+// ltp::Error on pruning overrides that do not fit the model or each other.
+EncoderOptions resolve_encoder_options(const ModelConfig& config, const EncoderOverrides& overrides);
+
 struct SequenceOutput {
   // Logits (classifier; one value for regression) or the pooled embedding.
   std::vector<float> values;
@@ -43,6 +58,9 @@ struct SequenceOutput {
   std::vector<float> hidden_states;
   std::vector<int> positions;
 };
+
+// A classifier's class probabilities: the softmax of its logits, in float.
+std::vector<float> class_probabilities(std::span<const float> logits);
 
 class Encoder {
  public:

@@ -22,7 +22,9 @@ struct PruneOverrides {
 // count other than num_layers, or a topk keep rate outside (0, 1].
 void validate_pruning(const PruningConfig& config, int num_layers, const std::string& where);
 
-// The configuration after overrides, validated.
+// The configuration after overrides, validated. Throws ltp::Error on
+// overrides that contradict each other (disable with any other; keep_rate with
+// threshold_scale), so no choice of the caller is silently dropped.
 PruningConfig apply_overrides(PruningConfig config, const PruneOverrides& overrides, int num_layers);
 
 // thresholds for rising_threshold: final * l / L.

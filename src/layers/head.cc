@@ -1,5 +1,6 @@
 // After the last layer: B sequences, H hidden, C classes.
 // Classifiers read the first token (never pruned); embedding models pool.
+#include <algorithm>
 #include <cmath>
 
 #include "layers/encoder_state.h"
@@ -36,6 +37,17 @@ std::vector<float> pool(const float* rows, int64_t count, int64_t width, Pooling
 }
 
 }  // namespace
+
+std::vector<float> class_probabilities(std::span<const float> logits) {
+  if (logits.empty()) return {};
+  // Shifting by the largest logit keeps exp() finite for any finite logits.
+  const float max_logit = *std::max_element(logits.begin(), logits.end());
+  std::vector<float> probs(logits.size());
+  float sum = 0.0f;
+  for (size_t i = 0; i < probs.size(); ++i) sum += probs[i] = std::exp(logits[i] - max_logit);
+  for (float& p : probs) p /= sum;
+  return probs;
+}
 
 void Encoder::run_head(std::vector<SequenceOutput>& out) {
   const ModelConfig& c = model_.config();

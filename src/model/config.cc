@@ -135,6 +135,21 @@ PruneMode parse_prune_mode(const std::string& name) {
   throw Error("unknown prune mode '" + name + "': expected none, absolute_threshold, threshold, rising_threshold or topk");
 }
 
+Pooling parse_pooling(const std::string& name) {
+  if (name == "cls") return Pooling::Cls;
+  if (name == "mean") return Pooling::Mean;
+  throw Error("unknown pooling '" + name + "': expected cls or mean");
+}
+
+int resolve_max_length(const ModelConfig& config, std::optional<int> requested) {
+  if (!requested) return config.model_max_length.value_or(config.max_tokens());
+  if (*requested < 1) throw Error("max length must be at least 1 token, got " + std::to_string(*requested));
+  if (*requested > config.max_tokens())
+    throw Error("max length " + std::to_string(*requested) + " exceeds the model's maximum of " +
+                std::to_string(config.max_tokens()) + " tokens");
+  return *requested;
+}
+
 ModelConfig load_config(const fs::path& dir) {
   const fs::path path = dir / "config.json";
   const std::string where = path.string();

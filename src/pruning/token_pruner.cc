@@ -32,6 +32,11 @@ void validate_pruning(const PruningConfig& config, int num_layers, const std::st
 }
 
 PruningConfig apply_overrides(PruningConfig config, const PruneOverrides& o, int num_layers) {
+  if (o.disable && (o.thresholds || o.threshold_scale || o.keep_rate))
+    throw Error("running dense (pruning off) leaves nothing for thresholds, a threshold scale or a keep rate to do: "
+                "drop them");
+  if (o.keep_rate && o.threshold_scale)
+    throw Error("a keep rate (topk) and a threshold scale exclude each other: give one");
   if (o.disable) {
     config.mode = PruneMode::None;
     return config;

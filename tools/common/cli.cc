@@ -28,8 +28,9 @@ void add_model_options(CLI::App& app, ModelOptions& o) {
       ->capture_default_str();
   app.add_option("--device", o.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
   app.add_option("--precision", o.precision,
-                 "fp32, bf16 or fp16 (cuda only) GEMMs (default: config.json's ltp.precision, else fp32)")
-      ->check(CLI::IsMember({"fp32", "bf16", "fp16"}));
+                 "fp32, bf16, fp16 (cuda only) or tf32 (cuda only) GEMMs (default: config.json's ltp.precision, "
+                 "else fp32)")
+      ->check(CLI::IsMember({"fp32", "bf16", "fp16", "tf32"}));
   app.add_option("--threads", o.threads, "CPU threads (0: all cores)")->check(CLI::Range(0, kMaxThreads));
   app.add_option("--max-length", o.max_length,
                  "Tokens per input after truncation (default: tokenizer_config.json's model_max_length, else the "
@@ -44,15 +45,10 @@ void add_prune_options(CLI::App& app, PruneOptions& o) {
   app.add_option("--thresholds", o.thresholds, "Per-layer thresholds, e.g. 0,0.01,0.02 (absolute_threshold unless "
                                                "config.json names another threshold mode)")
       ->delimiter(',');
-  auto* scale = app.add_option("--threshold-scale", o.threshold_scale, "Multiply the thresholds by s (e.g. 0.5)");
-  auto* keep_rate = app.add_option("--keep-rate", o.keep_rate, "topk pruning with this final keep rate, in (0, 1]");
-  keep_rate->excludes(scale);
-  app.callback([&o, &app] {
-    // --prune none runs dense: any other pruning option would be silently ignored.
-    if (o.prune == "none")
-      for (const char* name : {"--thresholds", "--threshold-scale", "--keep-rate"})
-        if (app.count(name)) throw CLI::ValidationError("--prune none", std::string("runs dense; drop ") + name);
-  });
+  // Conflicting choices (--prune none with another, --keep-rate with --threshold-scale) are
+  // refused by apply_overrides, where the Python package meets the same rules.
+  app.add_option("--threshold-scale", o.threshold_scale, "Multiply the thresholds by s (e.g. 0.5)");
+  app.add_option("--keep-rate", o.keep_rate, "topk pruning with this final keep rate, in (0, 1]");
 }
 
 void add_pooling_options(CLI::App& app, PoolingOptions& o) {
@@ -85,29 +81,27 @@ std::unique_ptr<Model> load_model(const ModelOptions& o) {
 }
 
 int resolve_max_length(const ModelOptions& o, const ModelConfig& config) {
-  if (o.max_length == 0) return config.model_max_length.value_or(config.max_tokens());
-  if (o.max_length > config.max_tokens())
-    throw UsageError("--max-length " + std::to_string(o.max_length) + " exceeds the model's maximum of " +
-                     std::to_string(config.max_tokens()) + " tokens");
-  return o.max_length;
+  try {
+    return ltp::resolve_max_length(config, o.max_length == 0 ? std::nullopt : std::optional<int>(o.max_length));
+  } catch (const Error& err) {
+    throw UsageError(std::string("--max-length: ") + err.what());
+  }
 }
 
 EncoderOptions resolve_encoder_options(const PruneOptions& p, const PoolingOptions& pooling, const ModelConfig& c) {
-  PruneOverrides overrides;
-  overrides.disable = p.prune == "none";
-  if (!p.thresholds.empty()) overrides.thresholds = p.thresholds;
-  overrides.threshold_scale = p.threshold_scale;
-  overrides.keep_rate = p.keep_rate;
-  EncoderOptions e;
+  EncoderOverrides overrides;
+  overrides.pruning.disable = p.prune == "none";
+  if (!p.thresholds.empty()) overrides.pruning.thresholds = p.thresholds;
+  overrides.pruning.threshold_scale = p.threshold_scale;
+  overrides.pruning.keep_rate = p.keep_rate;
+  if (!pooling.pooling.empty()) overrides.pooling = parse_pooling(pooling.pooling);
+  if (!pooling.normalize.empty()) overrides.normalize = pooling.normalize == "on";
+  overrides.pool_pruned_tokens = pooling.mean_over == "all";
   try {
-    e.pruning = apply_overrides(c.pruning, overrides, c.num_layers);
+    return ltp::resolve_encoder_options(c, overrides);
   } catch (const Error& err) {
     throw UsageError(err.what());
   }
-  e.pooling = pooling.pooling.empty() ? c.pooling : (pooling.pooling == "mean" ? Pooling::Mean : Pooling::Cls);
-  e.normalize = pooling.normalize.empty() ? c.normalize_embeddings : pooling.normalize == "on";
-  e.pool_pruned_tokens = pooling.mean_over == "all";
-  return e;
 }
 
 int run_program(CLI::App& app, int argc, char** argv, const std::function<void()>& body) {

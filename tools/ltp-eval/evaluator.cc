@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "agreement.h"
 #include "common/progress.h"
 #include "ltp/error.h"
 #include "metrics.h"
@@ -22,16 +23,6 @@ std::string joined(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
   return "[" + s + "]";
-}
-
-double cosine(const std::vector<float>& a, const std::vector<float>& b) {
-  double ab = 0, aa = 0, bb = 0;
-  for (size_t i = 0; i < a.size(); ++i) {
-    ab += double{a[i]} * b[i];
-    aa += double{a[i]} * a[i];
-    bb += double{b[i]} * b[i];
-  }
-  return aa == 0 || bb == 0 ? 0.0 : ab / std::sqrt(aa * bb);
 }
 
 // Runs the encoder over encodings in batches, accumulating FLOPs, tokens kept and time.

@@ -1,15 +1,41 @@
 // ltp-eval: a GLUE dev set → the task's official metrics, FLOPs and tokens kept;
 // with --sweep, one evaluation per point plus the dense reference, as CSV and SVG.
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 
 #include "common/cli.h"
+#include "agreement.h"
 #include "common/output_file.h"
 #include "evaluator.h"
 #include "common/glue_tasks.h"
 #include "ltp/error.h"
 #include "report.h"
 #include "sweep.h"
+
+namespace {
+
+// One line per pruned point: how its embeddings of the dev sentences follow the dense ones.
+void print_agreement(const ltp::Model& model, const std::vector<ltp::eval::SweepPoint>& points,
+                     const ltp::cli::PoolingOptions& pooling, const std::vector<ltp::eval::Example>& examples,
+                     const ltp::eval::EvalOptions& options, int neighbours) {
+  const auto sentences = ltp::eval::distinct_sentences(examples);
+  ltp::cli::PruneOptions dense_prune;
+  dense_prune.prune = "none";
+  const auto dense = ltp::eval::embed(model, ltp::cli::resolve_encoder_options(dense_prune, pooling, model.config()),
+                                      sentences, options);
+  std::cout << "\n| point | sentences | mean cosine to dense | " << neighbours << "-NN overlap |\n|---|---|---|---|\n";
+  for (const auto& point : points) {
+    const auto encoder_options = ltp::cli::resolve_encoder_options(point.prune, pooling, model.config());
+    if (encoder_options.pruning.mode == ltp::PruneMode::None) continue;
+    const auto a = ltp::eval::agreement(dense, ltp::eval::embed(model, encoder_options, sentences, options), neighbours);
+    std::cout << "| " << (point.label.empty() ? ltp::prune_mode_name(encoder_options.pruning.mode) : point.label)
+              << " | " << a.sentences << " | " << std::fixed << std::setprecision(4) << a.mean_cosine << " | "
+              << std::setprecision(1) << 100.0 * a.neighbour_overlap << "% |\n" << std::defaultfloat;
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app("ltp-eval: GLUE dev-set metrics, FLOPs and tokens kept, dense or pruned", "ltp-eval");
@@ -23,7 +49,7 @@ int main(int argc, char** argv) {
   ltp::cli::PruneOptions prune_options;
   ltp::cli::PoolingOptions pooling_options;
   std::string task_name, data, json_path, sweep, sweep_out;
-  int batch_size = 32;
+  int batch_size = 32, neighbours = 0;
   int64_t limit = 0;
   app.add_option("--data", data, "Folder holding the task's dev file (dev.tsv, dev_matched.tsv, ...)")->required();
   app.add_option("--task", task_name, "GLUE task (default: from the folder name)");
@@ -31,6 +57,9 @@ int main(int argc, char** argv) {
   app.add_option("--limit", limit, "Evaluate only the first N examples")->check(CLI::Range(1, 1000000));
   app.add_option("--batch-size", batch_size, "Inputs per batch")->check(CLI::Range(1, 1000000));
   app.add_option("--sweep", sweep, "threshold-scale=..., keep-rate=... or thresholds=a,b;c,d (one evaluation each)");
+  app.add_option("--agreement", neighbours,
+                 "Embedding models: each point's mean cosine to dense and K-nearest-neighbour overlap, over the dev sentences")
+      ->check(CLI::Range(1, 1000));
   app.add_option("--sweep-out", sweep_out, "Prefix of the sweep's CSV and SVG (default: sweep-<task>)");
   ltp::cli::add_model_options(app, model_options);
   ltp::cli::add_prune_options(app, prune_options);
@@ -57,7 +86,7 @@ int main(int argc, char** argv) {
     if (sweep.empty()) {
       points.push_back({"", prune_options});
     } else {
-      ltp::cli::PruneOptions dense = prune_options;
+      ltp::cli::PruneOptions dense;
       dense.prune = "none";
       points.push_back({"dense", dense});
       for (auto& p : ltp::eval::parse_sweep(sweep, prune_options)) points.push_back(std::move(p));
@@ -73,6 +102,7 @@ int main(int argc, char** argv) {
     }
 
     ltp::eval::print_table(std::cout, results);
+    if (neighbours > 0) print_agreement(*model, points, pooling_options, examples, options, neighbours);
     if (!json_path.empty()) {
       ltp::cli::OutputFile out(json_path);
       nlohmann::ordered_json doc = ltp::eval::to_json(results[0]);

@@ -47,15 +47,10 @@ json result_record(int64_t index, const SequenceOutput& o, const ltp::ModelConfi
   } else if (c.is_regression()) {
     r["score"] = seven_digits(o.values[0]);
   } else {
-    const float max_logit = *std::max_element(o.values.begin(), o.values.end());
-    std::vector<float> probs(o.values.size());
-    float sum = 0.0f;
-    for (size_t i = 0; i < probs.size(); ++i) sum += probs[i] = std::exp(o.values[i] - max_logit);
-    for (float& p : probs) p /= sum;
     const size_t best = static_cast<size_t>(std::max_element(o.values.begin(), o.values.end()) - o.values.begin());
     r["label"] = c.labels[best];
     r["logits"] = rounded(o.values);
-    r["probs"] = rounded(probs);
+    r["probs"] = rounded(ltp::class_probabilities(o.values));
   }
   if (trace) {
     r["tokens_kept"] = o.tokens_kept;

@@ -32,6 +32,7 @@ struct SequencePrimitives {
   dnnl::matmul scores;   // S = Q·Kᵀ (1/√D is applied in the softmax)  [N × n × n]
   dnnl::matmul context;  // C = P·V        [N × n × D]
   memory::desc q, k_t, s, v, c;
+  memory::desc scores_scratchpad, context_scratchpad;  // see user_scratchpad (linear_cpu.h)
 };
 
 class AttentionPrimitives {
@@ -49,8 +50,12 @@ class AttentionPrimitives {
     p.v = memory::desc({heads, n, d}, dt::f32, {d, 3 * h, 1});
     p.c = memory::desc({heads, n, d}, dt::f32, {d, h, 1});
     const memory::desc no_bias;
-    p.scores = dnnl::matmul(matmul_primitive_desc(cpu_engine(), p.q, p.k_t, no_bias, p.s));
-    p.context = dnnl::matmul(matmul_primitive_desc(cpu_engine(), p.s, p.v, no_bias, p.c));
+    const auto scores = matmul_primitive_desc(cpu_engine(), p.q, p.k_t, no_bias, p.s, user_scratchpad());
+    const auto context = matmul_primitive_desc(cpu_engine(), p.s, p.v, no_bias, p.c, user_scratchpad());
+    p.scores = dnnl::matmul(scores);
+    p.context = dnnl::matmul(context);
+    p.scores_scratchpad = scores.scratchpad_desc();
+    p.context_scratchpad = context.scratchpad_desc();
     return cache_.emplace(key, p).first->second;
   }
 
@@ -115,7 +120,8 @@ void attend_sequence(const float* qkv, float* ctx, int64_t n, int64_t heads, int
   const int64_t h = heads * d;
   memory q(p.q, engine, base), k_t(p.k_t, engine, base + h), v(p.v, engine, base + 2 * h);
   memory s(p.s, engine, probs.data()), c(p.c, engine, ctx);
-  p.scores.execute(stream, {{DNNL_ARG_SRC, q}, {DNNL_ARG_WEIGHTS, k_t}, {DNNL_ARG_DST, s}});
+  p.scores.execute(stream, {{DNNL_ARG_SRC, q}, {DNNL_ARG_WEIGHTS, k_t}, {DNNL_ARG_DST, s},
+                            {DNNL_ARG_SCRATCHPAD, thread_scratchpad(p.scores_scratchpad)}});
   stream.wait();
   if (head_scores) std::fill(head_scores, head_scores + heads * n, 0.0f);
   const float scale = 1.0f / std::sqrt(static_cast<float>(d));
@@ -130,7 +136,8 @@ void attend_sequence(const float* qkv, float* ctx, int64_t n, int64_t heads, int
                   head_scores ? head_scores + hd * n : nullptr);
     }
   }
-  p.context.execute(stream, {{DNNL_ARG_SRC, s}, {DNNL_ARG_WEIGHTS, v}, {DNNL_ARG_DST, c}});
+  p.context.execute(stream, {{DNNL_ARG_SRC, s}, {DNNL_ARG_WEIGHTS, v}, {DNNL_ARG_DST, c},
+                             {DNNL_ARG_SCRATCHPAD, thread_scratchpad(p.context_scratchpad)}});
   stream.wait();
 }
 

@@ -28,7 +28,7 @@ dnnl::primitive_attr epilogue_attr(Epilogue epilogue) {
   if (epilogue == Epilogue::AddToOutput) ops.append_sum(1.0f);
   dnnl::primitive_attr attr;
   attr.set_post_ops(ops);
-  return attr;
+  return user_scratchpad(attr);
 }
 
 LTP_CPU_KERNEL void round_to_bf16(const float* x, int64_t n, uint16_t* out) {
@@ -66,6 +66,17 @@ dnnl::stream& cpu_stream() {
   return stream;
 }
 
+dnnl::primitive_attr user_scratchpad(dnnl::primitive_attr attr) {
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
+dnnl::memory thread_scratchpad(const memory::desc& desc) {
+  thread_local std::vector<uint8_t> bytes;  // each run waits for its primitive, so one buffer per thread does
+  bytes.resize(desc.get_size());
+  return memory(desc, cpu_engine(), bytes.data());
+}
+
 template <>
 std::unique_ptr<LinearBackend> make_linear_backend<Device::CPU>(const Tensor& weight, const Tensor& bias,
                                                                 Precision precision) {
@@ -99,7 +110,7 @@ CpuLinear::CpuLinear(const Tensor& weight, const Tensor& bias, Precision precisi
   cpu_stream().wait();
 }
 
-dnnl::matmul CpuLinear::primitive(int64_t m, Epilogue epilogue) const {
+CpuLinear::Primitive CpuLinear::primitive(int64_t m, Epilogue epilogue) const {
   std::lock_guard lock(mutex_);
   const auto key = std::make_pair(m, epilogue);
   auto it = primitives_.find(key);
@@ -110,11 +121,11 @@ dnnl::matmul CpuLinear::primitive(int64_t m, Epilogue epilogue) const {
   const memory::desc dst_desc({m, out_}, dt::f32, tag::ab);
   const auto pd = matmul_primitive_desc(cpu_engine(), src_desc, packed_desc_, bias_desc, dst_desc,
                                         epilogue_attr(epilogue));
-  return primitives_.emplace(key, dnnl::matmul(pd)).first->second;
+  return primitives_.emplace(key, Primitive{dnnl::matmul(pd), pd.scratchpad_desc()}).first->second;
 }
 
 void CpuLinear::forward(const float* x, int64_t m, float* y, Epilogue epilogue) const {
-  const dnnl::matmul mm = primitive(m, epilogue);
+  const Primitive mm = primitive(m, epilogue);
   auto& engine = cpu_engine();
   thread_local std::vector<uint16_t> bf16_src;
   thread_local std::vector<float> rounded_src;
@@ -130,10 +141,11 @@ void CpuLinear::forward(const float* x, int64_t m, float* y, Epilogue epilogue) 
   }
   memory src({{m, in_}, bf16_inputs_ ? dt::bf16 : dt::f32, tag::ab}, engine, src_data);
   memory dst({{m, out_}, dt::f32, tag::ab}, engine, y);
-  mm.execute(cpu_stream(), {{DNNL_ARG_SRC, src},
-                            {DNNL_ARG_WEIGHTS, packed_weights_},
-                            {DNNL_ARG_BIAS, bias_},
-                            {DNNL_ARG_DST, dst}});
+  mm.matmul.execute(cpu_stream(), {{DNNL_ARG_SRC, src},
+                                   {DNNL_ARG_WEIGHTS, packed_weights_},
+                                   {DNNL_ARG_BIAS, bias_},
+                                   {DNNL_ARG_DST, dst},
+                                   {DNNL_ARG_SCRATCHPAD, thread_scratchpad(mm.scratchpad)}});
   cpu_stream().wait();
 }
 

@@ -18,6 +18,13 @@ namespace ltp::ops {
 dnnl::engine& cpu_engine();
 dnnl::stream& cpu_stream();
 
+// Primitives are shared by threads (cached per shape) and built with
+// scratchpad_mode::user: each run passes the calling thread's scratchpad,
+// since oneDNN's own belongs to the primitive and two threads running it at
+// once would write into the same memory.
+dnnl::primitive_attr user_scratchpad(dnnl::primitive_attr attr = {});
+dnnl::memory thread_scratchpad(const dnnl::memory::desc& desc);
+
 // x rounded to the nearest bf16 (ties to even), as the top 16 bits of a float.
 uint16_t to_bf16(float x);
 
@@ -30,7 +37,11 @@ class CpuLinear final : public LinearBackend {
   void forward(const float* x, int64_t m, float* y, Epilogue epilogue) const override;
 
  private:
-  dnnl::matmul primitive(int64_t m, Epilogue epilogue) const;
+  struct Primitive {
+    dnnl::matmul matmul;
+    dnnl::memory::desc scratchpad;
+  };
+  Primitive primitive(int64_t m, Epilogue epilogue) const;
 
   int64_t in_;
   int64_t out_;
@@ -40,7 +51,7 @@ class CpuLinear final : public LinearBackend {
   dnnl::memory packed_weights_;
   dnnl::memory bias_;
   mutable std::mutex mutex_;
-  mutable std::map<std::pair<int64_t, Epilogue>, dnnl::matmul> primitives_;
+  mutable std::map<std::pair<int64_t, Epilogue>, Primitive> primitives_;
 };
 
 }  // namespace ltp::ops
