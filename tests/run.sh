@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: builds (via tools/setup.sh) and runs ctest; the Python
-# tools' tests; the suite again under AddressSanitizer + UndefinedBehaviorSanitizer,
+# tools' tests; the Python package's tests (with a local Ray cluster and Spark); the suite again under AddressSanitizer + UndefinedBehaviorSanitizer,
 # and under ThreadSanitizer built against oneDNN 3 (tools/onednn3.sh, from PyPI;
 # the first build uses Debian's oneDNN 2.6, so both are tested); then each
 # libFuzzer harness for LTP_FUZZ_SECONDS (20). The extra builds leave the CUDA
@@ -17,6 +17,9 @@ echo "tests: Python tools (packages pinned in tools/requirements.txt, in ./build
 [ -x build-venv/bin/python ] || python3 -m venv build-venv
 build-venv/bin/pip install -q -r tools/requirements.txt
 build-venv/bin/python -m pytest tests/python -q
+
+echo "tests: the Python package, its Ray job and Spark example (python/tests, in ./.venv-py)"
+bash python/tests/run.sh build
 
 echo "tests: sanitizer build in ./build-asan"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DLTP_SANITIZE=ON -DLTP_WITH_CUDA=OFF >/dev/null
