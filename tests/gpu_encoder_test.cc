@@ -194,17 +194,8 @@ double top_k_cut_gap(const Model& first_three, const Model& model, const Encoder
 }
 
 TEST_CASE("gpu: a BERT-base shape with random weights, ragged batch up to 512 tokens") {
-  ModelConfig c;
-  c.num_layers = 4;  // four of BERT-base's twelve layers keep the CPU side short
-  c.hidden_size = 768;
-  c.num_heads = 12;
-  c.intermediate_size = 3072;
-  c.vocab_size = 30522;
-  c.max_position_embeddings = 512;
-  c.type_vocab_size = 2;
-  c.head = HeadKind::BertClassifier;
-  c.num_labels = 2;
-  c.labels = {"LABEL_0", "LABEL_1"};
+  // Four of BERT-base's twelve layers keep the CPU side short.
+  const ModelConfig c = test::bert_classifier_config(4, 768, 12, 3072);
   const auto cpu = Model::random(c, 7);
   const auto gpu = Model::random(c, 7, Device::CUDA);
   ModelConfig three = c;

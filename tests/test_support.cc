@@ -97,6 +97,21 @@ std::vector<float> random_values(size_t n, unsigned seed, float scale) {
   return v;
 }
 
+ModelConfig bert_classifier_config(int layers, int hidden, int heads, int intermediate) {
+  ModelConfig c;
+  c.num_layers = layers;
+  c.hidden_size = hidden;
+  c.num_heads = heads;
+  c.intermediate_size = intermediate;
+  c.vocab_size = 30522;
+  c.max_position_embeddings = 512;
+  c.type_vocab_size = 2;
+  c.head = HeadKind::BertClassifier;
+  c.num_labels = 2;
+  c.labels = {"LABEL_0", "LABEL_1"};
+  return c;
+}
+
 std::string load_error(const fs::path& dir) {
   try {
     Model::load(dir);

@@ -63,6 +63,9 @@ ProgramRun run_program(const std::string& command);
 double check_close(const std::vector<float>& got, const std::vector<float>& ref, double atol, double rtol,
                    const std::string& what);
 std::vector<float> floats(const nlohmann::json& array);
+// A two-label BERT classifier of the given shape (BERT's vocabulary, 512
+// positions, 2 token types), for Model::random.
+ModelConfig bert_classifier_config(int layers, int hidden, int heads, int intermediate);
 // n values drawn from N(0, scale²), seeded.
 std::vector<float> random_values(size_t n, unsigned seed, float scale = 1.0f);
 

@@ -64,18 +64,7 @@ TEST_CASE("threads: the same at a real model's shape, whose GEMMs need oneDNN sc
   // MiniLM-L6's shape (models/default): its GEMMs and attention products pick
   // oneDNN kernels with scratch memory, which threads running one cached
   // primitive at once must not share (tiny-bert's small shapes never showed it).
-  ModelConfig c;
-  c.num_layers = 6;
-  c.hidden_size = 384;
-  c.num_heads = 12;
-  c.intermediate_size = 1536;
-  c.vocab_size = 30522;
-  c.max_position_embeddings = 512;
-  c.type_vocab_size = 2;
-  c.head = HeadKind::BertClassifier;
-  c.num_labels = 2;
-  c.labels = {"negative", "positive"};
-  const auto model = Model::random(c, 11);
+  const auto model = Model::random(test::bert_classifier_config(6, 384, 12, 1536), 11);
   EncoderOptions options;
   options.pruning.mode = PruneMode::TopK;
   options.pruning.keep_rate = 0.3f;

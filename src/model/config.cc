@@ -85,9 +85,9 @@ void read_sentence_transformers_pooling(const fs::path& dir, ModelConfig& c) {
 // or sentence-transformers' max_seq_length (sentence_bert_config.json), the
 // smaller where both exist. Hugging Face writes a huge number for "no limit",
 // which means the position table's.
-std::optional<int> read_length_field(const fs::path& path, const char* key, int max_tokens) {
+std::optional<int> read_length_field(const fs::path& path, const char* what, const char* key, int max_tokens) {
   if (!fs::exists(path)) return std::nullopt;
-  const json config = read_json_file(path, "tokenizer configuration");
+  const json config = read_json_file(path, what);
   const JsonFields f(config, path.string());
   if (!f.has(key)) return std::nullopt;
   const json& v = f.at(key);
@@ -97,8 +97,10 @@ std::optional<int> read_length_field(const fs::path& path, const char* key, int 
 }
 
 std::optional<int> read_model_max_length(const fs::path& dir, int max_tokens) {
-  const auto tokenizer = read_length_field(dir / "tokenizer_config.json", "model_max_length", max_tokens);
-  const auto sentence = read_length_field(dir / "sentence_bert_config.json", "max_seq_length", max_tokens);
+  const auto tokenizer =
+      read_length_field(dir / "tokenizer_config.json", "tokenizer configuration", "model_max_length", max_tokens);
+  const auto sentence = read_length_field(dir / "sentence_bert_config.json", "sentence-transformers configuration",
+                                          "max_seq_length", max_tokens);
   if (tokenizer && sentence) return std::min(*tokenizer, *sentence);
   return tokenizer ? tokenizer : sentence;
 }

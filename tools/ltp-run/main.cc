@@ -63,18 +63,19 @@ json result_record(int64_t index, const SequenceOutput& o, const ltp::ModelConfi
 // stdin, or a file (or pipe) that is not a folder; read errors are checked at the end.
 class InputStream {
  public:
-  explicit InputStream(const std::string& path) {
+  explicit InputStream(const std::string& path) : name_(path == "-" ? "stdin" : path) {
     if (path == "-") return;
     if (std::filesystem::is_directory(path)) throw ltp::Error(path + ": is a directory, expected an input file");
     file_.open(path, std::ios::binary);
     if (!file_) throw ltp::Error(path + ": cannot open input: " + std::strerror(errno));
   }
   std::istream& get() { return file_.is_open() ? file_ : std::cin; }
-  void check_read(const std::string& path) {
-    if (get().bad()) throw ltp::Error((path == "-" ? std::string("stdin") : path) + ": reading the input failed");
+  void check_read() {
+    if (get().bad()) throw ltp::Error(name_ + ": reading the input failed");
   }
 
  private:
+  std::string name_;
   std::ifstream file_;
 };
 
@@ -163,7 +164,7 @@ int main(int argc, char** argv) {
     const RunCounts counts = run_lines(in, output_file.stream(), {.model = *model, .encoder = encoder,
                                        .format = format, .max_length = max_length, .batch_size = batch_size,
                                        .trace = trace});
-    in.check_read(input);
+    in.check_read();
     output_file.commit();
     if (counts.failed)
       std::cerr << "ltp-run: " << counts.failed << " of " << counts.lines

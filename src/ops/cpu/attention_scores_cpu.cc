@@ -74,6 +74,8 @@ AttentionPrimitives& primitives() {
 // probabilities to scores (if any). Scaling here rather than in the GEMM keeps
 // the GEMM free of attributes whose form differs across oneDNN versions.
 LTP_CPU_KERNEL void softmax_row(float* row, int64_t n, float scale, const float* bias, float* scores) {
+  // With a bias the row is scaled first (the bias is added after the scale);
+  // without one, the scale rides inside exp and saves a pass over the row.
   if (bias)
     for (int64_t j = 0; j < n; ++j) row[j] = row[j] * scale + bias[j];
   const float factor = bias ? 1.0f : scale;
