@@ -23,7 +23,8 @@ Precision parse_precision(const std::string& name) {
   if (name == "bf16") return Precision::BF16;
   if (name == "fp16") return Precision::FP16;
   if (name == "tf32") return Precision::TF32;
-  throw Error("unknown precision '" + name + "': expected fp32, bf16, fp16 or tf32");
+  if (name == "int8") return Precision::INT8;
+  throw Error("unknown precision '" + name + "': expected fp32, bf16, fp16, tf32 or int8");
 }
 
 const char* precision_name(Precision precision) {
@@ -32,6 +33,7 @@ const char* precision_name(Precision precision) {
     case Precision::BF16: return "bf16";
     case Precision::FP16: return "fp16";
     case Precision::TF32: return "tf32";
+    case Precision::INT8: return "int8";
   }
   return "?";
 }
@@ -51,13 +53,24 @@ void require_device(Device device, Precision precision) {
     throw Error("fp16 runs on --device cuda only; on the CPU use --precision bf16");
   if (device == Device::CPU && precision == Precision::TF32)
     throw Error("tf32 runs on --device cuda only (tensor cores); on the CPU use --precision fp32 or bf16");
+  if (device == Device::CUDA && precision == Precision::INT8)
+    throw Error("int8 runs on --device cpu only; on CUDA use --precision fp16 or bf16");
 }
 
-bool cpu_has_native_bf16() {
-  // oneDNN ISA values are cumulative bit sets: an ISA includes the bits of those below it.
+namespace {
+
+// oneDNN ISA values are cumulative bit sets: an ISA includes the bits of those below it.
+bool cpu_isa_includes(dnnl::cpu_isa wanted) {
   const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
-  const auto bf16 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core_bf16);
-  return (isa & bf16) == bf16;
+  return (isa & static_cast<unsigned>(wanted)) == static_cast<unsigned>(wanted);
+}
+
+}  // namespace
+
+bool cpu_has_native_bf16() { return cpu_isa_includes(dnnl::cpu_isa::avx512_core_bf16); }
+
+bool cpu_has_native_int8() {
+  return cpu_isa_includes(dnnl::cpu_isa::avx512_core_vnni) || cpu_isa_includes(dnnl::cpu_isa::avx2_vnni);
 }
 
 std::string cpu_gemm_isa_name() {

@@ -1,7 +1,7 @@
 #include "tensor.h"
 
-#include "ltp/error.h"
-#include "ops/memory.h"
+#include <stdexcept>
+
 
 namespace ltp {
 
@@ -16,20 +16,37 @@ int64_t element_count(const std::vector<int64_t>& shape) {
   return n;
 }
 
-size_t bytes_of(int64_t n) { return static_cast<size_t>(n) * sizeof(float); }
-
 }  // namespace
 
-void TensorRelease::operator()(float* p) const { ops::release(device, p); }
+size_t element_size(DType dtype) {
+  switch (dtype) {
+    case DType::F32: case DType::S32: return 4;
+    case DType::BF16: return 2;
+    case DType::S8: case DType::U8: return 1;
+  }
+  throw std::logic_error("unknown DType");
+}
 
-Tensor::Tensor(std::vector<int64_t> shape, Device device) : device_(device), storage_(nullptr, TensorRelease{device}) {
+const char* dtype_name(DType dtype) {
+  switch (dtype) {
+    case DType::F32: return "f32";
+    case DType::BF16: return "bf16";
+    case DType::S8: return "s8";
+    case DType::U8: return "u8";
+    case DType::S32: return "s32";
+  }
+  return "unknown";
+}
+
+Tensor::Tensor(std::vector<int64_t> shape, Device device, DType dtype)
+    : device_(device), dtype_(dtype), storage_(nullptr, ops::DeviceRelease{device}) {
   resize(std::move(shape));
-  ops::fill_zero(device_, storage_.get(), bytes_of(size_));
+  ops::fill_zero(device_, storage_.get(), bytes());
 }
 
 Tensor Tensor::to(Device device) const {
-  Tensor t(shape_, device);
-  ops::copy(data(), device_, t.data(), device, bytes_of(size_));
+  Tensor t(shape_, device, dtype_);
+  ops::copy(storage_.get(), device_, t.storage_.get(), device, bytes());
   return t;
 }
 
@@ -38,11 +55,17 @@ void Tensor::resize(std::vector<int64_t> shape) {
   if (n > capacity_) {
     storage_.reset();  // free first: the peak stays at one buffer
     capacity_ = 0;
-    storage_.reset(static_cast<float*>(ops::allocate(device_, bytes_of(n))));
+    storage_.reset(ops::allocate(device_, static_cast<size_t>(n) * element_size(dtype_)));
     capacity_ = n;
   }
   shape_ = std::move(shape);
   size_ = n;
+}
+
+void Tensor::check_type(DType wanted) const {
+  if (wanted != dtype_)
+    throw std::logic_error(std::string("tensor ") + shape_string() + " holds " + dtype_name(dtype_) + ", read as " +
+                           dtype_name(wanted));
 }
 
 std::string Tensor::shape_string() const { return shape_to_string(shape_); }

@@ -12,17 +12,25 @@ enum class Device { CPU, CUDA };
 // rounded to it, fp32 accumulation; everything else (LayerNorm, softmax,
 // residuals, scores) fp32. tf32: fp32 weights and inputs that the tensor cores
 // round to TF32 (fp16's 10-bit mantissa, fp32's range) inside each GEMM.
-// fp16 and tf32 run on CUDA only.
-enum class Precision { FP32, BF16, FP16, TF32 };
+// fp16 and tf32 run on CUDA only. int8 (CPU only): weights quantized once to
+// s8 per output channel, each GEMM input row to u8 with its own scale and zero
+// point (so a sequence's result never depends on its batch), s32 sums, then
+// scales, bias, activation and residual in fp32; everything outside the GEMMs
+// (LayerNorm, softmax, attention, the pruning scores) stays fp32.
+enum class Precision { FP32, BF16, FP16, TF32, INT8 };
 
 // "cpu" or "cuda"; anything else throws ltp::Error.
 Device parse_device(const std::string& name);
-// "fp32", "bf16", "fp16" or "tf32"; anything else throws ltp::Error.
+// "fp32", "bf16", "fp16", "tf32" or "int8"; anything else throws ltp::Error.
 Precision parse_precision(const std::string& name);
 const char* precision_name(Precision precision);
 // Whether this CPU multiplies bf16 in hardware (AVX512-BF16 or AMX); without,
 // bf16 runs emulated: correct but slower than fp32.
 bool cpu_has_native_bf16();
+// Whether this CPU multiplies u8·s8 with 32-bit sums in one instruction
+// (AVX512-VNNI or AMX). Without, int8 inputs keep 7 bits so that the 16-bit
+// pair sums of the older instructions cannot saturate.
+bool cpu_has_native_int8();
 
 // Empty when a model can run on `device`; else why not (no CUDA backend in this
 // build, no CUDA device visible, a driver error).

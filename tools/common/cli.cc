@@ -28,9 +28,9 @@ void add_model_options(CLI::App& app, ModelOptions& o) {
       ->capture_default_str();
   app.add_option("--device", o.device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->capture_default_str();
   app.add_option("--precision", o.precision,
-                 "fp32, bf16, fp16 (cuda only) or tf32 (cuda only) GEMMs (default: config.json's ltp.precision, "
-                 "else fp32)")
-      ->check(CLI::IsMember({"fp32", "bf16", "fp16", "tf32"}));
+                 "fp32, bf16, int8 (cpu only), fp16 (cuda only) or tf32 (cuda only) GEMMs (default: config.json's "
+                 "ltp.precision, else fp32)")
+      ->check(CLI::IsMember({"fp32", "bf16", "int8", "fp16", "tf32"}));
   app.add_option("--threads", o.threads, "CPU threads (0: all cores)")->check(CLI::Range(0, kMaxThreads));
   app.add_option("--max-length", o.max_length,
                  "Tokens per input after truncation (default: tokenizer_config.json's model_max_length, else the "
@@ -71,6 +71,8 @@ std::optional<Precision> requested_precision(const ModelOptions& o) {
 void warn_if_emulated(Device device, Precision precision) {
   if (device == Device::CPU && precision == Precision::BF16 && !cpu_has_native_bf16())
     std::cerr << "ltp: this CPU has neither AVX512-BF16 nor AMX: bf16 is emulated and slower than fp32\n";
+  if (device == Device::CPU && precision == Precision::INT8 && !cpu_has_native_int8())
+    std::cerr << "ltp: this CPU has no VNNI: int8 inputs keep 7 bits, and int8 is slower than with VNNI\n";
 }
 
 std::unique_ptr<Model> load_model(const ModelOptions& o) {

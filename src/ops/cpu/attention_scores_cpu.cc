@@ -7,8 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
-#include <mutex>
+#include <tuple>
 #include <vector>
 
 #include <oneapi/dnnl/dnnl.hpp>
@@ -16,7 +15,7 @@
 #include "ops/attention_scores.h"
 #include "ops/cpu/cpu_kernel.h"
 #include "ops/cpu/dnnl_compat.h"
-#include "ops/cpu/linear_cpu.h"
+#include "ops/cpu/dnnl_runtime.h"
 
 namespace ltp::ops {
 
@@ -29,72 +28,50 @@ using dt = memory::data_type;
 constexpr size_t kMaxCachedLengths = 512;
 
 struct SequencePrimitives {
-  dnnl::matmul scores;   // S = Q·Kᵀ (1/√D is applied in the softmax)  [N × n × n]
-  dnnl::matmul context;  // C = P·V        [N × n × D]
+  CachedPrimitive scores;   // S = Q·Kᵀ (1/√D is applied before the softmax)  [N × n × n]
+  CachedPrimitive softmax;  // P = softmax(S) along each row, in place
+  CachedPrimitive context;  // C = P·V        [N × n × D]
   memory::desc q, k_t, s, v, c;
-  memory::desc scores_scratchpad, context_scratchpad;  // see user_scratchpad (linear_cpu.h)
 };
 
-class AttentionPrimitives {
- public:
-  SequencePrimitives get(int64_t n, int64_t heads, int64_t d) {
-    std::lock_guard lock(mutex_);
-    const auto key = std::make_tuple(n, heads, d);
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-    if (cache_.size() >= kMaxCachedLengths) cache_.clear();
-    const int64_t h = heads * d;
-    SequencePrimitives p;
-    p.q = memory::desc({heads, n, d}, dt::f32, {d, 3 * h, 1});
-    p.k_t = memory::desc({heads, d, n}, dt::f32, {d, 1, 3 * h});
-    p.s = memory::desc({heads, n, n}, dt::f32, memory::format_tag::abc);
-    p.v = memory::desc({heads, n, d}, dt::f32, {d, 3 * h, 1});
-    p.c = memory::desc({heads, n, d}, dt::f32, {d, h, 1});
-    const memory::desc no_bias;
-    const auto scores = matmul_primitive_desc(cpu_engine(), p.q, p.k_t, no_bias, p.s, user_scratchpad());
-    const auto context = matmul_primitive_desc(cpu_engine(), p.s, p.v, no_bias, p.c, user_scratchpad());
-    p.scores = dnnl::matmul(scores);
-    p.context = dnnl::matmul(context);
-    p.scores_scratchpad = scores.scratchpad_desc();
-    p.context_scratchpad = context.scratchpad_desc();
-    return cache_.emplace(key, p).first->second;
-  }
-
- private:
-  std::mutex mutex_;
-  std::map<std::tuple<int64_t, int64_t, int64_t>, SequencePrimitives> cache_;
-};
-
-AttentionPrimitives& primitives() {
-  static AttentionPrimitives p;
+SequencePrimitives make_primitives(int64_t n, int64_t heads, int64_t d) {
+  const int64_t h = heads * d;
+  SequencePrimitives p;
+  p.q = memory::desc({heads, n, d}, dt::f32, {d, 3 * h, 1});
+  p.k_t = memory::desc({heads, d, n}, dt::f32, {d, 1, 3 * h});
+  p.s = memory::desc({heads, n, n}, dt::f32, memory::format_tag::abc);
+  p.v = memory::desc({heads, n, d}, dt::f32, {d, 3 * h, 1});
+  p.c = memory::desc({heads, n, d}, dt::f32, {d, h, 1});
+  const memory::desc no_bias;
+  p.scores = CachedPrimitive::from<dnnl::matmul>(
+      matmul_primitive_desc(cpu_engine(), p.q, p.k_t, no_bias, p.s, user_scratchpad()));
+  p.softmax = CachedPrimitive::from<dnnl::softmax_forward>(softmax_primitive_desc(cpu_engine(), p.s, 2, user_scratchpad()));
+  p.context = CachedPrimitive::from<dnnl::matmul>(
+      matmul_primitive_desc(cpu_engine(), p.s, p.v, no_bias, p.c, user_scratchpad()));
   return p;
 }
 
-// Softmax of one row of n unscaled logits q·k times `scale` (1/√D), plus
-// `bias` (MPNet's position bias for this row, or nullptr), in place; adds the
-// probabilities to scores (if any). Scaling here rather than in the GEMM keeps
-// the GEMM free of attributes whose form differs across oneDNN versions.
-LTP_CPU_KERNEL void softmax_row(float* row, int64_t n, float scale, const float* bias, float* scores) {
-  // With a bias the row is scaled first (the bias is added after the scale);
-  // without one, the scale rides inside exp and saves a pass over the row.
-  if (bias)
+SequencePrimitives primitives(int64_t n, int64_t heads, int64_t d) {
+  static const PrimitiveCache<std::tuple<int64_t, int64_t, int64_t>, SequencePrimitives> cache(kMaxCachedLengths);
+  return cache.get({n, heads, d}, [&] { return make_primitives(n, heads, d); });
+}
+
+// One row of n unscaled logits q·k times `scale` (1/√D), plus `bias` (MPNet's
+// position bias for this row, or nullptr), in place. Scaling here rather than
+// in the GEMM keeps the GEMM free of attributes whose form differs across
+// oneDNN versions.
+LTP_CPU_KERNEL void scale_row(float* row, int64_t n, float scale, const float* bias) {
+  if (bias) {
     for (int64_t j = 0; j < n; ++j) row[j] = row[j] * scale + bias[j];
-  const float factor = bias ? 1.0f : scale;
-  float max_logit = -INFINITY;
-  for (int64_t j = 0; j < n; ++j) max_logit = std::max(max_logit, row[j]);
-  float sum = 0.0f;
-  for (int64_t j = 0; j < n; ++j) {
-    row[j] = std::exp((row[j] - max_logit) * factor);
-    sum += row[j];
-  }
-  const float inv = 1.0f / sum;
-  if (scores) {
-    for (int64_t j = 0; j < n; ++j) {
-      row[j] *= inv;
-      scores[j] += row[j];
-    }
   } else {
-    for (int64_t j = 0; j < n; ++j) row[j] *= inv;
+    for (int64_t j = 0; j < n; ++j) row[j] *= scale;
   }
+}
+
+// scores[j] += Σi probs[i][j] over a head's n rows, rows in order.
+LTP_CPU_KERNEL void add_columns(const float* probs, int64_t n, float* scores) {
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < n; ++j) scores[j] += probs[i * n + j];
 }
 
 // One sequence's relative position bias: head_bias is the head's row of the
@@ -114,33 +91,32 @@ struct SequenceBias {
 // head_scores: [N × n] for this sequence, or nullptr.
 void attend_sequence(const float* qkv, float* ctx, int64_t n, int64_t heads, int64_t d, const SequenceBias& bias,
                      float* head_scores, std::vector<float>& probs, bool parallel_rows) {
-  const SequencePrimitives p = primitives().get(n, heads, d);
+  const SequencePrimitives p = primitives(n, heads, d);
   probs.resize(static_cast<size_t>(heads * n * n));
   auto& engine = cpu_engine();
-  auto& stream = cpu_stream();
   float* base = const_cast<float*>(qkv);
   const int64_t h = heads * d;
   memory q(p.q, engine, base), k_t(p.k_t, engine, base + h), v(p.v, engine, base + 2 * h);
   memory s(p.s, engine, probs.data()), c(p.c, engine, ctx);
-  p.scores.execute(stream, {{DNNL_ARG_SRC, q}, {DNNL_ARG_WEIGHTS, k_t}, {DNNL_ARG_DST, s},
-                            {DNNL_ARG_SCRATCHPAD, thread_scratchpad(p.scores_scratchpad)}});
-  stream.wait();
-  if (head_scores) std::fill(head_scores, head_scores + heads * n, 0.0f);
+  p.scores.run({{DNNL_ARG_SRC, q}, {DNNL_ARG_WEIGHTS, k_t}, {DNNL_ARG_DST, s}});
   const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-  // Rows of one head share its score row, so a head is one unit of parallel work.
+  // Rows of one head share a bias row pattern and a score row, so a head is one unit of parallel work.
 #pragma omp parallel for schedule(static) if (parallel_rows)
   for (int64_t hd = 0; hd < heads; ++hd) {
     thread_local std::vector<float> bias_row;
     if (bias.table) bias_row.resize(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) {
       if (bias.table) bias.fill_row(hd, i, n, bias_row.data());
-      softmax_row(probs.data() + (hd * n + i) * n, n, scale, bias.table ? bias_row.data() : nullptr,
-                  head_scores ? head_scores + hd * n : nullptr);
+      scale_row(probs.data() + (hd * n + i) * n, n, scale, bias.table ? bias_row.data() : nullptr);
     }
   }
-  p.context.execute(stream, {{DNNL_ARG_SRC, s}, {DNNL_ARG_WEIGHTS, v}, {DNNL_ARG_DST, c},
-                             {DNNL_ARG_SCRATCHPAD, thread_scratchpad(p.context_scratchpad)}});
-  stream.wait();
+  p.softmax.run({{DNNL_ARG_SRC, s}, {DNNL_ARG_DST, s}});
+  if (head_scores) {
+    std::fill(head_scores, head_scores + heads * n, 0.0f);
+#pragma omp parallel for schedule(static) if (parallel_rows)
+    for (int64_t hd = 0; hd < heads; ++hd) add_columns(probs.data() + hd * n * n, n, head_scores + hd * n);
+  }
+  p.context.run({{DNNL_ARG_SRC, s}, {DNNL_ARG_WEIGHTS, v}, {DNNL_ARG_DST, c}});
 }
 
 }  // namespace

@@ -20,6 +20,33 @@ inline dnnl::matmul::primitive_desc matmul_primitive_desc(const dnnl::engine& en
 #endif
 }
 
+// An in-place element-wise forward primitive (inference) without parameters.
+inline dnnl::eltwise_forward::primitive_desc eltwise_primitive_desc(const dnnl::engine& engine,
+                                                                    dnnl::algorithm algorithm,
+                                                                    const dnnl::memory::desc& data,
+                                                                    const dnnl::primitive_attr& attr = {}) {
+#if DNNL_VERSION_MAJOR >= 3
+  return dnnl::eltwise_forward::primitive_desc(engine, dnnl::prop_kind::forward_inference, algorithm, data, data,
+                                               0.0f, 0.0f, attr);
+#else
+  return dnnl::eltwise_forward::primitive_desc(
+      dnnl::eltwise_forward::desc(dnnl::prop_kind::forward_inference, algorithm, data, 0.0f, 0.0f), attr, engine);
+#endif
+}
+
+// An in-place softmax forward primitive (inference) along `axis`.
+inline dnnl::softmax_forward::primitive_desc softmax_primitive_desc(const dnnl::engine& engine,
+                                                                    const dnnl::memory::desc& data, int axis,
+                                                                    const dnnl::primitive_attr& attr = {}) {
+#if DNNL_VERSION_MAJOR >= 3
+  return dnnl::softmax_forward::primitive_desc(engine, dnnl::prop_kind::forward_inference,
+                                               dnnl::algorithm::softmax_accurate, data, data, axis, attr);
+#else
+  return dnnl::softmax_forward::primitive_desc(
+      dnnl::softmax_forward::desc(dnnl::prop_kind::forward_inference, data, axis), attr, engine);
+#endif
+}
+
 // An element-wise post-op without parameters (GELU, tanh).
 inline void append_eltwise(dnnl::post_ops& ops, dnnl::algorithm algorithm) {
 #if DNNL_VERSION_MAJOR >= 3

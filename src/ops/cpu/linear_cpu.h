@@ -1,32 +1,24 @@
-// oneDNN matmul behind ops::Linear. M tokens, K in, N out.
+// oneDNN matmul behind ops::Linear in fp32 or bf16 (linear_int8_cpu.h: int8).
+// M tokens, K in, N out.
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <mutex>
 #include <utility>
 
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "ltp/device.h"
-#include "tensor.h"
+#include "ops/cpu/dnnl_runtime.h"
 #include "ops/linear.h"
+#include "tensor.h"
 
 namespace ltp::ops {
 
-// The process-wide CPU engine, and the calling thread's stream.
-dnnl::engine& cpu_engine();
-dnnl::stream& cpu_stream();
-
-// Primitives are shared by threads (cached per shape) and built with
-// scratchpad_mode::user: each run passes the calling thread's scratchpad,
-// since oneDNN's own belongs to the primitive and two threads running it at
-// once would write into the same memory.
-dnnl::primitive_attr user_scratchpad(dnnl::primitive_attr attr = {});
-dnnl::memory thread_scratchpad(const dnnl::memory::desc& desc);
-
 // x rounded to the nearest bf16 (ties to even), as the top 16 bits of a float.
 uint16_t to_bf16(float x);
+
+// The post-ops that fuse `epilogue` into a GEMM (nothing for Epilogue::None).
+dnnl::post_ops epilogue_post_ops(Epilogue epilogue);
 
 class CpuLinear final : public LinearBackend {
  public:
@@ -37,11 +29,7 @@ class CpuLinear final : public LinearBackend {
   void forward(const float* x, int64_t m, float* y, Epilogue epilogue) const override;
 
  private:
-  struct Primitive {
-    dnnl::matmul matmul;
-    dnnl::memory::desc scratchpad;
-  };
-  Primitive primitive(int64_t m, Epilogue epilogue) const;
+  CachedPrimitive primitive(int64_t m, Epilogue epilogue) const;
 
   int64_t in_;
   int64_t out_;
@@ -50,8 +38,12 @@ class CpuLinear final : public LinearBackend {
   dnnl::memory::desc packed_desc_;  // the layout oneDNN prefers for these weights
   dnnl::memory packed_weights_;
   dnnl::memory bias_;
-  mutable std::mutex mutex_;
-  mutable std::map<std::pair<int64_t, Epilogue>, Primitive> primitives_;
+  PrimitiveCache<std::pair<int64_t, Epilogue>, CachedPrimitive> primitives_{4 * kMaxGemmRows};  // never emptied
 };
+
+// The weights' layout for a [kMaxGemmRows × in] src of `src_type` times [in × out]
+// of `weights_type` into `dst_type`; throws dnnl::error when unimplemented.
+dnnl::memory::desc packed_weights_desc(int64_t in, int64_t out, dnnl::memory::data_type src_type,
+                                       dnnl::memory::data_type weights_type, dnnl::memory::data_type dst_type);
 
 }  // namespace ltp::ops

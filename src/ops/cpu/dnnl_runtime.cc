@@ -1,0 +1,41 @@
+#include "ops/cpu/dnnl_runtime.h"
+
+#include <vector>
+
+namespace ltp::ops {
+
+dnnl::engine& cpu_engine() {
+  static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+  return engine;
+}
+
+dnnl::stream& cpu_stream() {
+  thread_local dnnl::stream stream(cpu_engine());  // one per thread: Encoders run concurrently
+  return stream;
+}
+
+dnnl::primitive_attr user_scratchpad(dnnl::primitive_attr attr) {
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
+dnnl::memory thread_scratchpad(const dnnl::memory::desc& desc) {
+  thread_local std::vector<uint8_t> bytes;  // each run waits for its primitive, so one buffer per thread does
+  bytes.resize(desc.get_size());
+  return dnnl::memory(desc, cpu_engine(), bytes.data());
+}
+
+void CachedPrimitive::run(std::unordered_map<int, dnnl::memory> args) const {
+  args.emplace(DNNL_ARG_SCRATCHPAD, thread_scratchpad(scratchpad));
+  primitive.execute(cpu_stream(), args);
+  cpu_stream().wait();
+}
+
+dnnl::memory pack(const dnnl::memory& user, const dnnl::memory::desc& packed) {
+  dnnl::memory in = user, out(packed, cpu_engine());
+  dnnl::reorder(in, out).execute(cpu_stream(), in, out);
+  cpu_stream().wait();
+  return out;
+}
+
+}  // namespace ltp::ops

@@ -1,0 +1,69 @@
+#include "ops/cpu/linear_int8_cpu.h"
+
+#include <vector>
+
+#include "ops/cpu/dnnl_compat.h"
+#include "ops/cpu/linear_cpu.h"
+
+namespace ltp::ops {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+CpuInt8Linear::CpuInt8Linear(const Tensor& weight, const Tensor& bias)
+    : in_(weight.dim(1)),
+      out_(weight.dim(0)),
+      levels_(cpu_has_native_int8() ? 255 : 127),
+      weights_(quantize_weights(weight)),
+      bias_(bias.shape()),
+      packed_desc_(packed_weights_desc(in_, out_, dt::u8, dt::s8, dt::s32)) {
+  std::copy(bias.data(), bias.data() + out_, bias_.data());
+  // [out × in] s8, read as its transpose [in × out] ("ba"), as in CpuLinear.
+  packed_weights_ = pack(memory({{in_, out_}, dt::s8, tag::ba}, cpu_engine(), weights_.values.data_as<int8_t>()),
+                         packed_desc_);
+}
+
+CachedPrimitive CpuInt8Linear::matmul(int64_t m) const {
+  return matmuls_.get(m, [&] {
+    const memory::desc src({m, in_}, dt::u8, tag::ab);
+    const memory::desc dst({m, out_}, dt::s32, tag::ab);
+    return CachedPrimitive::from<dnnl::matmul>(
+        matmul_primitive_desc(cpu_engine(), src, packed_desc_, memory::desc(), dst, user_scratchpad()));
+  });
+}
+
+CachedPrimitive CpuInt8Linear::activation(int64_t m, Epilogue epilogue) const {
+  return activations_.get({m, epilogue}, [&] {
+    const auto algorithm =
+        epilogue == Epilogue::Gelu ? dnnl::algorithm::eltwise_gelu_erf : dnnl::algorithm::eltwise_tanh;
+    return CachedPrimitive::from<dnnl::eltwise_forward>(eltwise_primitive_desc(
+        cpu_engine(), algorithm, memory::desc({m, out_}, dt::f32, tag::ab), user_scratchpad()));
+  });
+}
+
+void CpuInt8Linear::forward(const float* x, int64_t m, float* y, Epilogue epilogue) const {
+  thread_local std::vector<uint8_t> values;
+  thread_local std::vector<float> scales;
+  thread_local std::vector<int32_t> zero_points;
+  thread_local std::vector<int32_t> sums;
+  for_each_row_chunk(m, [&](int64_t first, int64_t rows) {
+    values.resize(static_cast<size_t>(rows * in_));
+    scales.resize(static_cast<size_t>(rows));
+    zero_points.resize(static_cast<size_t>(rows));
+    sums.resize(static_cast<size_t>(rows * out_));
+    const QuantizedRows inputs{values.data(), scales.data(), zero_points.data()};
+    quantize_rows(x + first * in_, rows, in_, levels_, inputs);
+    matmul(rows).run({{DNNL_ARG_SRC, memory({{rows, in_}, dt::u8, tag::ab}, cpu_engine(), values.data())},
+                      {DNNL_ARG_WEIGHTS, packed_weights_},
+                      {DNNL_ARG_DST, memory({{rows, out_}, dt::s32, tag::ab}, cpu_engine(), sums.data())}});
+    float* out = y + first * out_;
+    dequantize_rows(sums.data(), rows, inputs, weights_, bias_.data(), out, epilogue == Epilogue::AddToOutput);
+    if (epilogue == Epilogue::Gelu || epilogue == Epilogue::Tanh) {
+      const memory rows_memory({{rows, out_}, dt::f32, tag::ab}, cpu_engine(), out);
+      activation(rows, epilogue).run({{DNNL_ARG_SRC, rows_memory}, {DNNL_ARG_DST, rows_memory}});
+    }
+  });
+}
+
+}  // namespace ltp::ops

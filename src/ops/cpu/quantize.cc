@@ -1,0 +1,94 @@
+#include "ops/cpu/quantize.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "ops/cpu/cpu_kernel.h"
+
+namespace ltp::ops {
+
+namespace {
+
+// v rounded to the nearest integer, ties to even, for |v| < 2^22: adding and
+// removing 1.5·2^23 leaves no fraction bits. Unlike std::nearbyint (a libm
+// call per element here) it vectorises. Inputs: |x·inv| ≤ levels.
+inline float round_even(float v) {
+  constexpr float kShift = 12582912.0f;
+  return (v + kShift) - kShift;
+}
+
+LTP_CPU_KERNEL void quantize_row(const float* x, int64_t n, int levels, uint8_t* q, float* scale, int32_t* zero) {
+  float lo = 0.0f, hi = 0.0f, probe = 0.0f;  // probe: NaN when any x is not finite
+#pragma omp simd reduction(min : lo) reduction(max : hi) reduction(+ : probe)
+  for (int64_t k = 0; k < n; ++k) {
+    lo = x[k] < lo ? x[k] : lo;  // a select, not std::min's branch on a reference: vectorises
+    hi = x[k] > hi ? x[k] : hi;
+    probe += x[k] * 0.0f;
+  }
+  if (!std::isfinite(probe)) {  // the row's outputs become NaN, which the encoder reports
+    std::fill(q, q + n, uint8_t{0});
+    *scale = NAN;
+    *zero = 0;
+    return;
+  }
+  const float s = hi > lo ? (hi - lo) / static_cast<float>(levels) : 1.0f;
+  const float z = std::clamp(std::nearbyint(-lo / s), 0.0f, static_cast<float>(levels));
+  const float inv = 1.0f / s;
+  const float top = static_cast<float>(levels);
+  for (int64_t k = 0; k < n; ++k) q[k] = static_cast<uint8_t>(std::clamp(round_even(x[k] * inv) + z, 0.0f, top));
+  *scale = s;
+  *zero = static_cast<int32_t>(z);
+}
+
+LTP_CPU_KERNEL void dequantize_row(const int32_t* sums, int64_t n, float row_scale, int32_t zero,
+                                   const float* channel_scales, const int32_t* column_sums, const float* bias,
+                                   float* y, bool accumulate) {
+  if (accumulate) {
+    for (int64_t c = 0; c < n; ++c)
+      y[c] += static_cast<float>(sums[c] - zero * column_sums[c]) * (row_scale * channel_scales[c]) + bias[c];
+  } else {
+    for (int64_t c = 0; c < n; ++c)
+      y[c] = static_cast<float>(sums[c] - zero * column_sums[c]) * (row_scale * channel_scales[c]) + bias[c];
+  }
+}
+
+}  // namespace
+
+QuantizedWeights quantize_weights(const Tensor& weight) {
+  const int64_t out = weight.dim(0), in = weight.dim(1);
+  QuantizedWeights q{Tensor({out, in}, Device::CPU, DType::S8), Tensor({out}), Tensor({out}, Device::CPU, DType::S32)};
+  for (int64_t c = 0; c < out; ++c) {
+    const float* w = weight.row(c);
+    float top = 0.0f;
+    for (int64_t k = 0; k < in; ++k) top = std::max(top, std::abs(w[k]));
+    const float s = top > 0.0f ? top / 127.0f : 1.0f;
+    int8_t* values = q.values.data_as<int8_t>() + c * in;
+    int32_t sum = 0;
+    for (int64_t k = 0; k < in; ++k) {
+      values[k] = static_cast<int8_t>(std::clamp(std::nearbyint(w[k] / s), -127.0f, 127.0f));
+      sum += values[k];
+    }
+    q.scales.data()[c] = s;
+    q.column_sums.data_as<int32_t>()[c] = sum;
+  }
+  return q;
+}
+
+void quantize_rows(const float* x, int64_t rows, int64_t cols, int levels, QuantizedRows out) {
+#pragma omp parallel for schedule(static)
+  for (int64_t r = 0; r < rows; ++r)
+    quantize_row(x + r * cols, cols, levels, out.values + r * cols, out.scales + r, out.zero_points + r);
+}
+
+void dequantize_rows(const int32_t* sums, int64_t rows, const QuantizedRows& inputs, const QuantizedWeights& weights,
+                     const float* bias, float* y, bool accumulate) {
+  const int64_t n = weights.values.dim(0);
+  const float* channel_scales = weights.scales.data();
+  const int32_t* column_sums = weights.column_sums.data_as<int32_t>();
+#pragma omp parallel for schedule(static)
+  for (int64_t r = 0; r < rows; ++r)
+    dequantize_row(sums + r * n, n, inputs.scales[r], inputs.zero_points[r], channel_scales, column_sums, bias,
+                   y + r * n, accumulate);
+}
+
+}  // namespace ltp::ops
