@@ -59,23 +59,26 @@ TEST_CASE("encoder: dense outputs and hidden states match transformers") {
   }
 }
 
-TEST_CASE("encoder: a sequence's result does not depend on its batch") {
+TEST_CASE("encoder: a sequence's result does not depend on its batch, at every CPU precision") {
   const auto golden = test::load_golden("tiny-bert");
-  const auto model = Model::load(test::model_dir("tiny-bert"));
-  Encoder encoder(*model, {});
   const auto inputs = golden_inputs(golden["dense"]);
-  std::vector<std::vector<float>> alone;
-  for (const auto& e : inputs) alone.push_back(encoder.run(std::span(&e, 1))[0].values);
-  std::vector<size_t> order(inputs.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::mt19937 rng(7);
-  for (int trial = 0; trial < 3; ++trial) {
-    std::shuffle(order.begin(), order.end(), rng);
-    std::vector<Encoding> shuffled;
-    for (size_t i : order) shuffled.push_back(inputs[i]);
-    const auto out = encoder.run(shuffled);
-    for (size_t k = 0; k < order.size(); ++k)
-      test::check_close(out[k].values, alone[order[k]], 1e-6, 0.0, "input " + std::to_string(order[k]) + " in a batch");
+  for (const Precision precision : {Precision::FP32, Precision::BF16, Precision::INT8}) {
+    CAPTURE(precision_name(precision));
+    const auto model = Model::load(test::model_dir("tiny-bert"), Device::CPU, precision);
+    Encoder encoder(*model, {});
+    std::vector<std::vector<float>> alone;
+    for (const auto& e : inputs) alone.push_back(encoder.run(std::span(&e, 1))[0].values);
+    std::vector<size_t> order(inputs.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::mt19937 rng(7);
+    for (int trial = 0; trial < 3; ++trial) {
+      std::shuffle(order.begin(), order.end(), rng);
+      std::vector<Encoding> shuffled;
+      for (size_t i : order) shuffled.push_back(inputs[i]);
+      const auto out = encoder.run(shuffled);
+      for (size_t k = 0; k < order.size(); ++k)
+        test::check_close(out[k].values, alone[order[k]], 1e-6, 0.0, "input " + std::to_string(order[k]) + " in a batch");
+    }
   }
 }
 

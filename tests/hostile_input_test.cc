@@ -25,24 +25,6 @@ std::string model_arg(const std::filesystem::path& dir) { return " -m '" + dir.s
 using test::load_error;
 using test::load_error_after;
 
-// Overwrites element `index` of tensor `name` (F32) in dir/model.safetensors.
-void poison_weight(const std::filesystem::path& dir, const std::string& name, size_t index, float value) {
-  const auto path = dir / "model.safetensors";
-  std::string bytes = test::read_file(path);
-  size_t offset = 0;
-  {
-    const SafetensorsFile file(path);
-    const StoredTensor* t = file.find(name);
-    REQUIRE(t != nullptr);
-    REQUIRE(t->dtype == StoredDType::F32);
-    uint64_t header = 0;
-    std::memcpy(&header, bytes.data(), 8);
-    offset = 8 + header + t->begin + 4 * index;
-  }
-  std::memcpy(bytes.data() + offset, &value, 4);
-  test::write_file(path, bytes);
-}
-
 TEST_CASE("hostile: a JSONL line that is not UTF-8 or not JSON is one error record; later lines still run") {
   test::TempDir dir;
   test::write_file(dir.path() / "in.jsonl",
@@ -122,9 +104,9 @@ TEST_CASE("hostile: sizes are checked in the type they are used in, with sane bo
 TEST_CASE("hostile: non-finite weights and parameters are load errors; no label is chosen from NaN") {
   test::TempDir dir;
   test::copy_model("tiny-bert", dir.path());
-  poison_weight(dir.path(), "classifier.weight", 3, std::numeric_limits<float>::quiet_NaN());
+  test::set_weight(dir.path(), "classifier.weight", 3, std::numeric_limits<float>::quiet_NaN());
   CHECK(load_error(dir.path()).find("tensor classifier.weight holds nan at element 3") != std::string::npos);
-  poison_weight(dir.path(), "classifier.weight", 3, std::numeric_limits<float>::infinity());
+  test::set_weight(dir.path(), "classifier.weight", 3, std::numeric_limits<float>::infinity());
   CHECK(load_error(dir.path()).find("weights must be finite") != std::string::npos);
   CHECK(load_error_after("tiny-bert", [](json& c) { c["layer_norm_eps"] = -1e-12; })
             .find("field \"layer_norm_eps\" is -1e-12") != std::string::npos);

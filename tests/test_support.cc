@@ -1,6 +1,7 @@
 #include "test_support.h"
 
 #include "ltp/error.h"
+#include "model/safetensors.h"
 
 #include <doctest/doctest.h>
 #include <sys/wait.h>
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -132,6 +134,24 @@ ProgramRun run_program(const std::string& command) {
   while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
   const int status = ::pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, read_file(err)};
+}
+
+void set_weight(const std::filesystem::path& dir, const std::string& name, size_t index, float value) {
+  const auto path = dir / "model.safetensors";
+  std::string bytes = read_file(path);
+  size_t offset = 0;
+  {
+    const SafetensorsFile file(path);
+    const StoredTensor* t = file.find(name);
+    REQUIRE(t != nullptr);
+    REQUIRE(t->dtype == StoredDType::F32);
+    REQUIRE(4 * index < t->end - t->begin);
+    uint64_t header = 0;
+    std::memcpy(&header, bytes.data(), 8);
+    offset = 8 + header + t->begin + 4 * index;
+  }
+  std::memcpy(bytes.data() + offset, &value, 4);
+  write_file(path, bytes);
 }
 
 }  // namespace ltp::test

@@ -50,6 +50,9 @@ std::string load_error_after(const std::string& name, Edit edit) {
   return load_error(dir.path());
 }
 
+// Overwrites element `index` of F32 tensor `name` in dir/model.safetensors.
+void set_weight(const std::filesystem::path& dir, const std::string& name, size_t index, float value);
+
 // A shell command's exit code (-1 when killed by a signal), stdout and stderr.
 struct ProgramRun {
   int exit_code;

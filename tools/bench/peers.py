@@ -1,10 +1,12 @@
 """Peer comparison: the same weights and inputs through PyTorch eager, ONNX
-Runtime and ltp (dense and pruned), measured in one run with the engines
-interleaved round by round. Not part of the tests.
+Runtime, CTranslate2 and ltp (dense and pruned), measured in one run with the
+engines interleaved round by round. Not part of the tests.
 
     python -m tools.bench.peers --model DIR --data data/glue/SST-2 --batch-size 32
     python -m tools.bench.peers --random bert-base --length 128 --batch-size 32
     python -m tools.bench.peers --random bert-base --length 128 --batch-size 1 --rounds 3
+    python -m tools.bench.peers --model DIR --data data/glue/SST-2 --precision fp32,int8
+    python -m tools.bench.peers --model DIR --data data/glue/SST-2 --precision fp32,bf16
 
 --random NAME writes a random-weight model of that shape (HF format, seeded) to
 --work and benchmarks it. PyTorch and ONNX Runtime get padded batches (padded to
@@ -12,13 +14,23 @@ the longest sequence of each batch, as their users do); CTranslate2's Encoder
 takes the token lists (it pads inside) and runs the encoder and pooler, not the
 classifier (a 2·H·C-FLOP difference); ltp packs. Throughput is sequences per
 second, the median over rounds with the min-max range; ratios are against ONNX
-Runtime."""
+Runtime fp32, which always runs.
+
+--precision takes a comma list of fp32, bf16, int8; ONNX Runtime fp32, the
+reference, always runs. int8 is ONNX Runtime's dynamic quantization of the
+exported fp32 ONNX graph (quantize_dynamic: s8 weights per output channel, u8
+activations quantized per call, ORT's default op types; same session options
+as fp32; needs the onnx package), CTranslate2's compute_type "int8" on the same
+fp32-converted model (quantized as it loads) and ltp-bench --precision int8.
+bf16 is ltp only; PyTorch eager runs fp32 only. An engine or mode that is
+missing or fails is listed under the table instead of measured."""
 import argparse
 import json
 import statistics
 import subprocess
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import torch
@@ -70,9 +82,21 @@ def export_onnx(model, path: Path):
                       opset_version=17, dynamo=False)
 
 
-def ctranslate2_encoder(model_dir: Path, work: Path, threads: int):
+def quantize_onnx(fp32: Path):
+    """ONNX Runtime's dynamic int8 quantization of the fp32 graph, with its default op types."""
+    out = fp32.with_suffix(".int8.onnx")
+    if not out.exists() or out.stat().st_mtime < fp32.stat().st_mtime:
+        from onnxruntime.quantization import QuantType, quantize_dynamic  # imports the onnx package
+        quantize_dynamic(fp32, out, weight_type=QuantType.QInt8, per_channel=True)
+    return out
+
+
+def ctranslate2_encoder(model_dir: Path, work: Path, threads: int, compute_type: str):
     """The model converted for CTranslate2 (its converter wants position_embedding_type in the config)."""
     import ctranslate2
+    supported = ctranslate2.get_supported_compute_types("cpu")
+    if compute_type not in supported:
+        raise RuntimeError(f"compute type {compute_type} not supported here (supported: {', '.join(sorted(supported))})")
     out = work / f"{model_dir.name}.ct2"
     if not (out / "model.bin").exists():
         staged = work / f"{model_dir.name}.staged"
@@ -83,9 +107,111 @@ def ctranslate2_encoder(model_dir: Path, work: Path, threads: int):
         config = json.loads((staged / "config.json").read_text())
         config.setdefault("position_embedding_type", "absolute")
         (staged / "config.json").write_text(json.dumps(config))
-        subprocess.run(["ct2-transformers-converter", "--model", str(staged), "--output_dir", str(out), "--force"],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return ctranslate2.Encoder(str(out), device="cpu", intra_threads=threads)
+        ctranslate2.converters.TransformersConverter(str(staged)).convert(str(out), force=True)
+    return ctranslate2.Encoder(str(out), device="cpu", compute_type=compute_type, intra_threads=threads)
+
+
+# Each runner(ctx, precision) sets its engine up and returns a pass: a function that runs all
+# inputs once and returns {mode: sequences per second} ("" for engines with one mode).
+
+def timed(ctx, run):
+    def timed_pass():
+        start = time.perf_counter()
+        run()
+        return {"": len(ctx.inputs) / (time.perf_counter() - start)}
+    return timed_pass
+
+
+def torch_runner(ctx, precision):
+    def run():
+        with torch.inference_mode():
+            for ids, types, mask in ctx.batches:
+                ctx.model(input_ids=torch.from_numpy(ids), token_type_ids=torch.from_numpy(types),
+                          attention_mask=torch.from_numpy(mask))
+    return timed(ctx, run)
+
+
+def ort_runner(ctx, precision):
+    import onnxruntime as ort
+    path = ctx.args.work / f"{ctx.model_dir.name}.onnx"
+    export_onnx(ctx.model, path)
+    if precision == "int8":
+        path = quantize_onnx(path)
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = ctx.args.threads
+    options.inter_op_num_threads = 1
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+    def run():
+        for ids, types, mask in ctx.batches:
+            session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
+    return timed(ctx, run)
+
+
+def ct2_runner(ctx, precision):
+    encoder = ctranslate2_encoder(ctx.model_dir, ctx.args.work, ctx.args.threads,
+                                  {"fp32": "float32", "int8": "int8"}[precision])
+    batches = [([ids for ids, _ in b], [types for _, types in b]) for b in batches_of(ctx.inputs, ctx.args.batch_size)]
+
+    def run():
+        for ids, types in batches:
+            encoder.forward_batch(ids, token_type_ids=types)
+    return timed(ctx, run)
+
+
+def ltp_runner(ctx, precision):
+    a = ctx.args
+    out = a.work / f"ltp-{precision}.json"
+    cmd = [str(a.ltp_bench), "-m", str(ctx.model_dir), "--precision", precision, "--batch-size", str(a.batch_size),
+           "--threads", str(a.threads), "--repeat", "1", "--warmup", "1", "--json", str(out)] + ctx.ltp_inputs + a.ltp_args.split()
+
+    def run():  # ltp-bench times itself (tokenization apart)
+        rc = subprocess.run(cmd, stdout=subprocess.DEVNULL).returncode
+        if rc != 0:
+            raise RuntimeError(f"ltp-bench exited {rc} (its message above)")
+        return {r["mode"]: r["throughput_seq_per_s"] for r in json.loads(out.read_text())["records"] if r["mode"] != "tokenize"}
+    return run
+
+
+PRECISIONS = ("fp32", "bf16", "int8")
+# engine, the precisions it runs here, its runner; rows keep this order within each precision
+ENGINES = [("PyTorch eager", ("fp32",), torch_runner),
+           ("ONNX Runtime", ("fp32", "int8"), ort_runner),
+           ("CTranslate2", ("fp32", "int8"), ct2_runner),
+           ("ltp", PRECISIONS, ltp_runner)]
+REFERENCE = ("ONNX Runtime", "fp32")
+
+
+def read_inputs(args, model_dir):
+    """Token ids and type ids per sequence, and the matching ltp-bench input options."""
+    if args.data:
+        tok = AutoTokenizer.from_pretrained(model_dir)
+        task = TASKS[args.data.name]
+        rows = read_split(args.data.parent, task, "dev")
+        enc = tok([r[0] for r in rows], [r[1] for r in rows] if rows[0][1] is not None else None,
+                  truncation="longest_first", max_length=128)
+        return list(zip(enc["input_ids"], enc["token_type_ids"])), ["--data", str(args.data)]
+    rng = np.random.default_rng(0)
+    inputs = [([101] + rng.integers(1000, 30000, args.length - 2).tolist() + [102], [0] * args.length)
+              for _ in range(max(args.sequences, args.batch_size))]
+    return inputs, ["--length", str(args.length), "--sequences", str(len(inputs))]
+
+
+def set_up(ctx, precisions):
+    """(engine, precision, pass) for each row that runs, each warmed up once, and a note per one that does not."""
+    wanted = [(name, p, runner) for p in precisions for name, offered, runner in ENGINES if p in offered]
+    if "fp32" not in precisions:
+        wanted.insert(0, (*REFERENCE, ort_runner))
+    passes, notes = [], []
+    for name, precision, runner in wanted:
+        try:
+            run = runner(ctx, precision)
+            run()  # warm-up
+            passes.append((name, precision, run))
+        except Exception as e:  # a missing package, conversion, or binary: report it, run the rest
+            notes.append(f"{name} {precision}: not measured ({type(e).__name__}: {e})")
+    return passes, notes
 
 
 def main():
@@ -98,84 +224,41 @@ def main():
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--precision", default="fp32", help=f"comma list of {', '.join(PRECISIONS)} (default: fp32)")
     ap.add_argument("--ltp-args", default="", help="extra ltp-bench options, e.g. '--keep-rate 0.5'")
     ap.add_argument("--ltp-bench", type=Path, default=ROOT / "build" / "tools" / "ltp-bench")
     ap.add_argument("--work", type=Path, default=Path("/tmp/ltp-peers"))
     args = ap.parse_args()
+    precisions = args.precision.split(",")
+    if unknown := [p for p in precisions if p not in PRECISIONS]:
+        ap.error(f"--precision: unknown {', '.join(unknown)} (choose from {', '.join(PRECISIONS)})")
+    if "--precision" in args.ltp_args.split():
+        ap.error("set ltp's precision with --precision, not --ltp-args")
     args.work.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(args.threads)
-    model_dir = random_model(args.random, args.work / args.random) if args.random else args.model
-    model = BertForSequenceClassification.from_pretrained(model_dir).eval()
-    tok = AutoTokenizer.from_pretrained(model_dir)
+    model_dir = Path(random_model(args.random, args.work / args.random) if args.random else args.model)
+    inputs, ltp_inputs = read_inputs(args, model_dir)
+    ctx = SimpleNamespace(args=args, model_dir=model_dir, inputs=inputs, ltp_inputs=ltp_inputs,
+                          model=BertForSequenceClassification.from_pretrained(model_dir).eval(),
+                          batches=[padded(b) for b in batches_of(inputs, args.batch_size)])
+    passes, notes = set_up(ctx, precisions)
 
-    if args.data:
-        task = TASKS[args.data.name]
-        rows = read_split(args.data.parent, task, "dev")
-        enc = tok([r[0] for r in rows], [r[1] for r in rows] if rows[0][1] is not None else None,
-                  truncation="longest_first", max_length=128)
-        inputs = list(zip(enc["input_ids"], enc["token_type_ids"]))
-        ltp_inputs = ["--data", str(args.data)]
-    else:
-        rng = np.random.default_rng(0)
-        inputs = [([101] + rng.integers(1000, 30000, args.length - 2).tolist() + [102], [0] * args.length)
-                  for _ in range(max(args.sequences, args.batch_size))]
-        ltp_inputs = ["--length", str(args.length), "--sequences", str(len(inputs))]
-    batches = [padded(b) for b in batches_of(inputs, args.batch_size)]
-
-    import onnxruntime as ort
-    onnx_path = args.work / f"{model_dir.name}.onnx"
-    export_onnx(model, onnx_path)
-    options = ort.SessionOptions()
-    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    options.intra_op_num_threads = args.threads
-    options.inter_op_num_threads = 1
-    session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
-
-    ct2 = ctranslate2_encoder(Path(model_dir), args.work, args.threads)
-    token_batches = [[ids for ids, _ in b] for b in batches_of(inputs, args.batch_size)]
-    type_batches = [[types for _, types in b] for b in batches_of(inputs, args.batch_size)]
-
-    def ct2_pass():
-        for ids, types in zip(token_batches, type_batches):
-            ct2.forward_batch(ids, token_type_ids=types)
-
-    def torch_pass():
-        with torch.inference_mode():
-            for ids, types, mask in batches:
-                model(input_ids=torch.from_numpy(ids), token_type_ids=torch.from_numpy(types),
-                      attention_mask=torch.from_numpy(mask))
-
-    def ort_pass():
-        for ids, types, mask in batches:
-            session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
-
-    def ltp_pass():
-        out = args.work / "ltp.json"
-        cmd = [str(args.ltp_bench), "-m", str(model_dir), "--batch-size", str(args.batch_size), "--threads",
-               str(args.threads), "--repeat", "1", "--warmup", "1", "--json", str(out)] + ltp_inputs + args.ltp_args.split()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        return {r["mode"]: r["throughput_seq_per_s"] for r in json.loads(out.read_text())["records"] if r["mode"] != "tokenize"}
-
-    rates = {"PyTorch eager": [], "ONNX Runtime": [], "CTranslate2": [], "ltp dense": [], "ltp pruned": []}
-    torch_pass()
-    ort_pass()
-    ct2_pass()  # warm-up
+    rates = {}  # (row, precision) -> seq/s per round, in table order
     for _ in range(args.rounds):
-        for name, fn in (("PyTorch eager", torch_pass), ("ONNX Runtime", ort_pass), ("CTranslate2", ct2_pass)):
-            start = time.perf_counter()
-            fn()
-            rates[name].append(len(inputs) / (time.perf_counter() - start))
-        for mode, rate in ltp_pass().items():
-            rates[f"ltp {mode}"].append(rate)
-    reference = statistics.median(rates["ONNX Runtime"])
+        for name, precision, run in passes:
+            for mode, rate in run().items():
+                rates.setdefault((f"{name} {mode}".strip(), precision), []).append(rate)
+    reference = statistics.median(rates[REFERENCE]) if REFERENCE in rates else None
     label = f"data {args.data.name}" if args.data else f"length {args.length}"
     print(f"{model_dir.name}, {label}, batch {args.batch_size}, {args.threads} threads, {args.rounds} rounds, "
           f"{len(inputs)} sequences\n")
-    print("| engine | seq/s (median) | min-max | vs ONNX Runtime |\n|---|---|---|---|")
-    for name, values in rates.items():
-        if values:
-            m = statistics.median(values)
-            print(f"| {name} | {m:.1f} | {min(values):.1f}-{max(values):.1f} | {m / reference:.2f}x |")
+    print("| engine | precision | seq/s (median) | min-max | vs ONNX Runtime fp32 |\n|---|---|---|---|---|")
+    for (name, precision), values in rates.items():
+        m = statistics.median(values)
+        ratio = f"{m / reference:.2f}x" if reference else "-"
+        print(f"| {name} | {precision} | {m:.1f} | {min(values):.1f}-{max(values):.1f} | {ratio} |")
+    if notes:
+        print("\n" + "\n".join(f"- {n}" for n in notes))
 
 
 if __name__ == "__main__":
