@@ -84,6 +84,14 @@ std::string cpu_gemm_isa_name() {
   }
 }
 
+std::string precision_warning(Device device, Precision precision) {
+  if (device == Device::CPU && precision == Precision::BF16 && !cpu_has_native_bf16())
+    return "this CPU has neither AVX512-BF16 nor AMX: bf16 is emulated and slower than fp32";
+  if (device == Device::CPU && precision == Precision::INT8 && !cpu_has_native_int8())
+    return "this CPU has no VNNI: int8 inputs keep 7 bits, and int8 is slower than with VNNI";
+  return "";
+}
+
 int num_threads() { return omp_get_max_threads(); }
 
 void set_num_threads(int threads) {

@@ -30,6 +30,21 @@ RunResult ltp_run(const std::string& args, const std::string& input) {
 
 std::string model_arg(const std::string& name) { return "-m " + test::model_dir(name).string(); }
 
+TEST_CASE("ltp-run: --precision int8 labels real sentences as fp32 does") {
+  const std::string input = test::read_file(test::data_dir() / ".." / ".." / "docs" / "examples" / "sentences.txt");
+  const auto fp32 = ltp_run(model_arg("tiny-bert") + " --precision fp32", input);
+  const auto int8 = ltp_run(model_arg("tiny-bert") + " --precision int8", input);
+  REQUIRE(fp32.exit_code == 0);
+  REQUIRE(int8.exit_code == 0);
+  REQUIRE(int8.records.size() == fp32.records.size());
+  for (size_t i = 0; i < fp32.records.size(); ++i) {
+    CHECK(int8.records[i]["label"] == fp32.records[i]["label"]);
+    const auto a = fp32.records[i]["logits"].get<std::vector<float>>();
+    const auto b = int8.records[i]["logits"].get<std::vector<float>>();
+    test::check_close(b, a, 5e-3, 0, "logits of line " + std::to_string(i + 1));  // the bound of int8_test.cc
+  }
+}
+
 TEST_CASE("ltp-run: one record per line, in order, errors in place") {
   const std::string input =
       "it 's a charming and often affecting journey . \n"

@@ -31,6 +31,9 @@ bool cpu_has_native_bf16();
 // (AVX512-VNNI or AMX). Without, int8 inputs keep 7 bits so that the 16-bit
 // pair sums of the older instructions cannot saturate.
 bool cpu_has_native_int8();
+// Empty, or what a user should know about running `precision` on `device`
+// here: bf16 emulated without AVX512-BF16/AMX, int8 at 7 bits without VNNI.
+std::string precision_warning(Device device, Precision precision);
 
 // Empty when a model can run on `device`; else why not (no CUDA backend in this
 // build, no CUDA device visible, a driver error).

@@ -51,9 +51,8 @@ void load(Runner* self, const std::filesystem::path& path, std::string device, s
                     .pool_pruned_tokens = pool_pruned_tokens}};
   new (self) Runner(path, options);
   const Model& m = self->model();
-  if (m.device() == Device::CPU && m.precision() == Precision::BF16 && !cpu_has_native_bf16())
-    PyErr_WarnEx(PyExc_RuntimeWarning, "this CPU has neither AVX512-BF16 nor AMX: bf16 is emulated, slower than fp32",
-                 1);
+  if (const std::string warning = precision_warning(m.device(), m.precision()); !warning.empty())
+    PyErr_WarnEx(PyExc_RuntimeWarning, warning.c_str(), 1);
 }
 
 Output encode(const Runner& runner, nb::handle inputs, int batch_size, bool trace) {
@@ -142,7 +141,7 @@ NB_MODULE(_ltp, m) {
            "threshold_scale"_a = nb::none(), "keep_rate"_a = nb::none(), "pooling"_a = nb::none(),
            "normalize"_a = nb::none(), "pool_pruned_tokens"_a = true,
            "Loads a model folder (config.json, model.safetensors, tokenizer files), as ltp-run -m does. "
-           "device: 'cpu' or 'cuda'. precision: 'fp32', 'bf16', 'fp16' or 'tf32' (default: config.json's "
+           "device: 'cpu' or 'cuda'. precision: 'fp32', 'bf16', 'int8' (cpu only), 'fp16' or 'tf32' (cuda only) (default: config.json's "
            "ltp.precision, else fp32). threads: CPU threads of each encode call (0: OpenMP's default, all "
            "cores). max_length: tokens per input after truncation (default: the length the model was trained "
            "at). prune=False runs dense; thresholds, threshold_scale and keep_rate override config.json's "

@@ -68,17 +68,15 @@ std::optional<Precision> requested_precision(const ModelOptions& o) {
   return parse_precision(o.precision);
 }
 
-void warn_if_emulated(Device device, Precision precision) {
-  if (device == Device::CPU && precision == Precision::BF16 && !cpu_has_native_bf16())
-    std::cerr << "ltp: this CPU has neither AVX512-BF16 nor AMX: bf16 is emulated and slower than fp32\n";
-  if (device == Device::CPU && precision == Precision::INT8 && !cpu_has_native_int8())
-    std::cerr << "ltp: this CPU has no VNNI: int8 inputs keep 7 bits, and int8 is slower than with VNNI\n";
+void warn_about_precision(Device device, Precision precision) {
+  if (const std::string warning = precision_warning(device, precision); !warning.empty())
+    std::cerr << "ltp: " << warning << "\n";
 }
 
 std::unique_ptr<Model> load_model(const ModelOptions& o) {
   set_num_threads(o.threads);
   auto model = Model::load(o.model_dir, parse_device(o.device), requested_precision(o));
-  warn_if_emulated(model->device(), model->precision());
+  warn_about_precision(model->device(), model->precision());
   return model;
 }
 

@@ -46,10 +46,10 @@ void add_prune_options(CLI::App& app, PruneOptions& options);
 void add_pooling_options(CLI::App& app, PoolingOptions& options);
 
 // Loads the model after applying --threads, --device and --precision; says once
-// on stderr when bf16 has to be emulated.
+// on stderr what precision_warning says (bf16 emulated, int8 without VNNI).
 std::unique_ptr<Model> load_model(const ModelOptions& options);
 std::optional<Precision> requested_precision(const ModelOptions& options);
-void warn_if_emulated(Device device, Precision precision);
+void warn_about_precision(Device device, Precision precision);
 // The model's maximum, or --max-length when it is valid for this model.
 int resolve_max_length(const ModelOptions& options, const ModelConfig& config);
 // The model's pruning configuration after the command-line overrides.

@@ -185,7 +185,7 @@ int main(int argc, char** argv) {
       const auto precision = ltp::cli::requested_precision(model_options).value_or(ltp::Precision::FP32);
       model = ltp::Model::random(ltp::bench::preset_config(random_model), 1, ltp::parse_device(model_options.device),
                                  precision);
-      ltp::cli::warn_if_emulated(model->device(), precision);
+      ltp::cli::warn_about_precision(model->device(), precision);
     } else {
       model = ltp::cli::load_model(model_options);
     }
