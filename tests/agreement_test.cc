@@ -64,13 +64,18 @@ TEST_CASE("agreement: distinct sentences of a pair set, in order") {
   CHECK(distinct_sentences(examples) == std::vector<std::string>{"a", "b", "c"});
 }
 
-TEST_CASE("agreement: a tiny embedder without pruning agrees with itself") {
-  test::TempDir dir;
-  test::copy_model("tiny-bert-embed", dir.path());
+// tiny-bert-embed in `dir` with a vocabulary for text input (its table has 1000 rows).
+void tiny_embedder(const std::filesystem::path& dir) {
+  test::copy_model("tiny-bert-embed", dir);
   std::ifstream full(test::tokenizers_dir() / "bert-base-uncased" / "vocab.txt");
   std::string vocab, line;
-  for (int i = 0; i < 1000 && std::getline(full, line); ++i) vocab += line + "\n";  // the table has 1000 rows
-  test::write_file(dir.path() / "vocab.txt", vocab);
+  for (int i = 0; i < 1000 && std::getline(full, line); ++i) vocab += line + "\n";
+  test::write_file(dir / "vocab.txt", vocab);
+}
+
+TEST_CASE("agreement: a tiny embedder without pruning agrees with itself") {
+  test::TempDir dir;
+  tiny_embedder(dir.path());
   const auto model = Model::load(dir.path());
   auto examples = read_examples(find_task("STS-B"), test::glue_dir() / "STS-B");
   examples.resize(20);
@@ -83,6 +88,24 @@ TEST_CASE("agreement: a tiny embedder without pruning agrees with itself") {
   const Agreement a = agreement(dense, embed(*model, options, sentences, {.batch_size = 32, .max_length = 0}), 5);
   CHECK(a.mean_cosine == doctest::Approx(1.0).epsilon(1e-5));
   CHECK(a.neighbour_overlap == doctest::Approx(1.0));
+}
+
+TEST_CASE("agreement: ltp-eval --json carries each pruned point's agreement") {
+  test::TempDir dir;
+  tiny_embedder(dir.path() / "model");
+  const auto json_path = dir.path() / "report.json";
+  const auto run = test::run_program(std::string(LTP_EVAL_BINARY) + " -m " + (dir.path() / "model").string() +
+                                     " --data " + (test::glue_dir() / "STS-B").string() +
+                                     " --limit 20 --agreement 5 --sweep keep-rate=1 --json " + json_path.string());
+  REQUIRE(run.exit_code == 0);
+  const auto doc = nlohmann::json::parse(test::read_file(json_path));
+  REQUIRE(doc.size() == 2);  // dense, keep-rate=1
+  CHECK_FALSE(doc[0].contains("agreement"));
+  const auto& a = doc[1]["agreement"];
+  CHECK(a["neighbours"] == 5);
+  CHECK(a["sentences"].get<int>() > 5);
+  CHECK(a["mean_cosine"].get<double>() == doctest::Approx(1.0).epsilon(1e-5));
+  CHECK(a["neighbour_overlap"].get<double>() == doctest::Approx(1.0));
 }
 
 }  // namespace

@@ -89,4 +89,11 @@ Embeddings embed(const Model& model, const EncoderOptions& encoder_options, cons
   return out;
 }
 
+nlohmann::ordered_json to_json(const Agreement& a) {
+  return {{"sentences", a.sentences},
+          {"neighbours", a.neighbours},
+          {"mean_cosine", a.mean_cosine},
+          {"neighbour_overlap", a.neighbour_overlap}};
+}
+
 }  // namespace ltp::eval

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/glue_tasks.h"
 #include "evaluator.h"
 
@@ -26,6 +28,9 @@ double cosine(const std::vector<float>& a, const std::vector<float>& b);
 // Row i of `dense` and of `pruned` embed the same sentence; 0 < k < rows.
 // Neighbours exclude the sentence itself; equal cosines rank the lower index first.
 Agreement agreement(const Embeddings& dense, const Embeddings& pruned, int k);
+
+// {"sentences", "neighbours", "mean_cosine", "neighbour_overlap"}, for ltp-eval --json.
+nlohmann::ordered_json to_json(const Agreement& agreement);
 
 // Both sides of every pair, each distinct sentence once, in order of first appearance.
 std::vector<std::string> distinct_sentences(const std::vector<Example>& examples);

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <optional>
 
 #include "common/cli.h"
 #include "agreement.h"
@@ -15,23 +16,36 @@
 
 namespace {
 
-// One line per pruned point: how its embeddings of the dev sentences follow the dense ones.
-void print_agreement(const ltp::Model& model, const std::vector<ltp::eval::SweepPoint>& points,
-                     const ltp::cli::PoolingOptions& pooling, const std::vector<ltp::eval::Example>& examples,
-                     const ltp::eval::EvalOptions& options, int neighbours) {
+// For each pruned point, how its embeddings of the dev sentences follow the
+// dense ones; nullopt for dense points.
+std::vector<std::optional<ltp::eval::Agreement>> measure_agreement(
+    const ltp::Model& model, const std::vector<ltp::eval::SweepPoint>& points, const ltp::cli::PoolingOptions& pooling,
+    const std::vector<ltp::eval::Example>& examples, const ltp::eval::EvalOptions& options, int neighbours) {
   const auto sentences = ltp::eval::distinct_sentences(examples);
   ltp::cli::PruneOptions dense_prune;
   dense_prune.prune = "none";
   const auto dense = ltp::eval::embed(model, ltp::cli::resolve_encoder_options(dense_prune, pooling, model.config()),
                                       sentences, options);
-  std::cout << "\n| point | sentences | mean cosine to dense | " << neighbours << "-NN overlap |\n|---|---|---|---|\n";
+  std::vector<std::optional<ltp::eval::Agreement>> out;
   for (const auto& point : points) {
     const auto encoder_options = ltp::cli::resolve_encoder_options(point.prune, pooling, model.config());
-    if (encoder_options.pruning.mode == ltp::PruneMode::None) continue;
-    const auto a = ltp::eval::agreement(dense, ltp::eval::embed(model, encoder_options, sentences, options), neighbours);
-    std::cout << "| " << (point.label.empty() ? ltp::prune_mode_name(encoder_options.pruning.mode) : point.label)
-              << " | " << a.sentences << " | " << std::fixed << std::setprecision(4) << a.mean_cosine << " | "
-              << std::setprecision(1) << 100.0 * a.neighbour_overlap << "% |\n" << std::defaultfloat;
+    if (encoder_options.pruning.mode == ltp::PruneMode::None)
+      out.emplace_back();
+    else
+      out.push_back(ltp::eval::agreement(dense, ltp::eval::embed(model, encoder_options, sentences, options), neighbours));
+  }
+  return out;
+}
+
+void print_agreement(const std::vector<ltp::eval::EvalResult>& results,
+                     const std::vector<std::optional<ltp::eval::Agreement>>& agreements, int neighbours) {
+  std::cout << "\n| point | sentences | mean cosine to dense | " << neighbours << "-NN overlap |\n|---|---|---|---|\n";
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (!agreements[i]) continue;
+    const auto& a = *agreements[i];
+    std::cout << "| " << results[i].point << " | " << a.sentences << " | " << std::fixed << std::setprecision(4)
+              << a.mean_cosine << " | " << std::setprecision(1) << 100.0 * a.neighbour_overlap << "% |\n"
+              << std::defaultfloat;
   }
 }
 
@@ -102,14 +116,20 @@ int main(int argc, char** argv) {
     }
 
     ltp::eval::print_table(std::cout, results);
-    if (neighbours > 0) print_agreement(*model, points, pooling_options, examples, options, neighbours);
+    std::vector<std::optional<ltp::eval::Agreement>> agreements(results.size());
+    if (neighbours > 0) {
+      agreements = measure_agreement(*model, points, pooling_options, examples, options, neighbours);
+      print_agreement(results, agreements, neighbours);
+    }
     if (!json_path.empty()) {
       ltp::cli::OutputFile out(json_path);
-      nlohmann::ordered_json doc = ltp::eval::to_json(results[0]);
-      if (results.size() > 1) {
-        doc = nlohmann::ordered_json::array();
-        for (const auto& r : results) doc.push_back(ltp::eval::to_json(r));
+      std::vector<nlohmann::ordered_json> reports;
+      for (size_t i = 0; i < results.size(); ++i) {
+        reports.push_back(ltp::eval::to_json(results[i]));
+        if (agreements[i]) reports.back()["agreement"] = ltp::eval::to_json(*agreements[i]);
       }
+      nlohmann::ordered_json doc = reports[0];
+      if (reports.size() > 1) doc = reports;
       out.stream() << ltp::cli::to_text(doc, 2) << "\n";
       out.commit();
     }
