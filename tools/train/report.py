@@ -1,27 +1,32 @@
 """Evaluates trained models with the C++ ltp-eval and writes the results table.
 
-    python -m tools.train.report --runs RUNS_DIR [--data data/glue] [--ltp-eval build/tools/ltp-eval]
-        [--out docs/results.md]
+    python -m tools.train.report --runs RUNS_DIR [--pattern 'mpnet-{task}'] [--data data/glue]
+        [--ltp-eval build/tools/ltp-eval] [--out FILE] [--curves DIR]
 
-For each task with RUNS_DIR/<task>/model-dense and model-ltp: the majority-class
-baseline, the dense metric, the LTP metric, its FLOPs reduction and tokens
-kept per layer, and top-k pruning (the paper's baseline, on the dense model)
-at the same FLOPs, interpolated between the two nearest points of a keep-rate
-sweep; then the same models in bf16 against fp32, pruning off and on. Every
-model's number comes from ltp-eval's JSON; the commands are printed with the
-tables."""
+For each task with RUNS_DIR/<folder>/model-dense and model-ltp (folder: the
+task's short name, or --pattern with {task}): the majority-class baseline, the
+dense metric, the LTP metric, its FLOPs reduction and tokens kept per layer,
+and top-k pruning (the paper's baseline, on the dense model) at the same
+FLOPs, interpolated between the two nearest points of a keep-rate sweep; then
+the same models in bf16 and int8 against fp32, pruning off and on. With
+--curves, LTP's threshold-scale sweep and top-k's keep-rate sweep go into one
+SVG per task (DIR/<task>-curves.svg). Every number comes from ltp-eval's JSON;
+the commands are printed with the tables."""
 import argparse
 import json
 import subprocess
 from collections import Counter
 from pathlib import Path
 
+from tools.train import curves
 from tools.train.glue import TASKS as GLUE_TASKS, read_split
 from tools.train.model_card import shown
 
 ROOT = Path(__file__).resolve().parents[2]
 TASKS = {"SST-2": "sst2", "MRPC": "MRPC", "CoLA": "CoLA", "STS-B": "STS-B", "RTE": "RTE"}
 KEEP_RATES = [0.01, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+THRESHOLD_SCALES = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2, 3]
+PRECISIONS = ["bf16", "int8"]
 
 
 def run_eval(ltp_eval, model, data, extra, json_path):
@@ -59,11 +64,13 @@ def main():
     ap.add_argument("--ltp-eval", type=Path, default=ROOT / "build" / "tools" / "ltp-eval")
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--work", type=Path, default=Path("/tmp/ltp-report"))
+    ap.add_argument("--pattern", help="run folder of each task, {task} replaced (default: the task's short name)")
+    ap.add_argument("--curves", type=Path, help="write <task>-curves.svg here (LTP and top-k sweeps)")
     args = ap.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    rows, bf16_rows, commands = [], [], []
+    rows, precision_rows, commands = [], [], []
     for task, folder in TASKS.items():
-        run = args.runs / folder
+        run = args.runs / (args.pattern.format(task=task) if args.pattern else folder)
         if not (run / "model-ltp").exists():
             print(f"{task}: no model-ltp in {run}, skipped")
             continue
@@ -73,12 +80,18 @@ def main():
         sweep, c3 = run_eval(args.ltp_eval, run / "model-dense", data,
                              ["--sweep", "keep-rate=" + ",".join(map(str, KEEP_RATES)),
                               "--sweep-out", str(args.work / f"{task}-topk")], args.work / f"{task}-topk.json")
-        dense16, c4 = run_eval(args.ltp_eval, run / "model-dense", data, ["--precision", "bf16"],
-                               args.work / f"{task}-dense-bf16.json")
-        ltp16, c5 = run_eval(args.ltp_eval, run / "model-ltp", data, ["--precision", "bf16"],
-                             args.work / f"{task}-ltp-bf16.json")
-        commands += [c1, c2, c3, c4, c5]
+        commands += [c1, c2, c3]
         metric = next(iter(dense["metrics"]))
+        if args.curves:
+            ltp_sweep, c4 = run_eval(args.ltp_eval, run / "model-ltp", data,
+                                     ["--sweep", "threshold-scale=" + ",".join(map(str, THRESHOLD_SCALES)),
+                                      "--sweep-out", str(args.work / f"{task}-ltp")], args.work / f"{task}-ltp-sweep.json")
+            commands.append(c4)
+            args.curves.mkdir(parents=True, exist_ok=True)
+            curves.write_svg(args.curves / f"{task}-curves.svg", f"{run.name} on {task}: {metric} vs FLOPs", metric,
+                             100 * dense["metrics"][metric],
+                             [("LTP (threshold scale)", curves.points_of(ltp_sweep, metric)),
+                              ("top-k (keep rate)", curves.points_of(sweep, metric))])
         majority = majority_baseline(args.data, task, metric)
         majority_text = f"{100 * majority:.2f}" if majority is not None else "n/a"
         ltp_rel = 1 / ltp["flops"]["reduction"]
@@ -98,19 +111,27 @@ def main():
                     f"{topk_text} |")
         def kept_change(a, b):
             return 100 * (sum(b["tokens_kept_per_layer"]) / sum(a["tokens_kept_per_layer"]) - 1)
-        bf16_rows.append(f"| {task} | {metric} | {100 * dense['metrics'][metric]:.2f} | {100 * dense16['metrics'][metric]:.2f} | "
-                         f"{100 * (dense16['metrics'][metric] - dense['metrics'][metric]):+.2f} | "
-                         f"{100 * ltp['metrics'][metric]:.2f} | {100 * ltp16['metrics'][metric]:.2f} | "
-                         f"{100 * (ltp16['metrics'][metric] - ltp['metrics'][metric]):+.2f} | {kept_change(ltp, ltp16):+.2f}% |")
-    bf16_table = ("| task | metric | dense fp32 | dense bf16 | change | LTP fp32 | LTP bf16 | change | "
-                  "tokens kept, bf16 vs fp32 |\n|---|---|---|---|---|---|---|---|---|\n" + "\n".join(bf16_rows))
+        for precision in PRECISIONS:
+            dense_p, c5 = run_eval(args.ltp_eval, run / "model-dense", data, ["--precision", precision],
+                                   args.work / f"{task}-dense-{precision}.json")
+            ltp_p, c6 = run_eval(args.ltp_eval, run / "model-ltp", data, ["--precision", precision],
+                                 args.work / f"{task}-ltp-{precision}.json")
+            commands += [c5, c6]
+            precision_rows.append(
+                f"| {task} | {precision} | {metric} | {100 * dense['metrics'][metric]:.2f} | "
+                f"{100 * dense_p['metrics'][metric]:.2f} | "
+                f"{100 * (dense_p['metrics'][metric] - dense['metrics'][metric]):+.2f} | "
+                f"{100 * ltp['metrics'][metric]:.2f} | {100 * ltp_p['metrics'][metric]:.2f} | "
+                f"{100 * (ltp_p['metrics'][metric] - ltp['metrics'][metric]):+.2f} | {kept_change(ltp, ltp_p):+.2f}% |")
+    precision_table = ("| task | precision | metric | dense fp32 | dense | change | LTP fp32 | LTP | change | "
+                       "tokens kept vs fp32 |\n|---|---|---|---|---|---|---|---|---|---|\n" + "\n".join(precision_rows))
     table = ("| task | metric | majority class | dense | LTP | change | FLOPs reduction | "
              "tokens kept per layer (share of input) | top-k at LTP's FLOPs |\n|---|---|---|---|---|---|---|---|---|\n"
              + "\n".join(rows))
-    print(table + "\n\n" + bf16_table)
+    print(table + "\n\n" + precision_table)
     print("\nCommands:\n" + "\n".join("    " + c for c in commands))
     if args.out:
-        args.out.write_text(table + "\n\n" + bf16_table + "\n\nCommands:\n\n" + "\n".join("    " + c for c in commands) + "\n")
+        args.out.write_text(table + "\n\n" + precision_table + "\n\nCommands:\n\n" + "\n".join("    " + c for c in commands) + "\n")
 
 
 if __name__ == "__main__":
