@@ -103,6 +103,7 @@ EvalResult evaluate(const Model& model, const EncoderOptions& encoder_options, c
 
   EvalResult result;
   result.task = task.name;
+  result.precision = precision_name(model.precision());
   result.examples = static_cast<int64_t>(examples.size());
   BatchRunner runner(model, encoder_options, result);
   cli::Progress progress("ltp-eval " + task.name);

@@ -64,6 +64,7 @@ nlohmann::ordered_json to_json(const EvalResult& r) {
   nlohmann::ordered_json j;
   j["task"] = r.task;
   j["point"] = r.point;
+  j["precision"] = r.precision;
   j["examples"] = r.examples;
   nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
   for (const auto& [name, value] : r.metrics) metrics[name] = value;
