@@ -201,20 +201,9 @@ TEST_CASE("int8: a model whose activations have an outlier channel stays within 
 
 TEST_CASE("int8: pruning decisions barely move") {
   // Scores are fp32 from int8 GEMM outputs: only tokens near a threshold may change side.
-  const auto golden = test::load_golden("tiny-bert");
-  const auto& c = golden["pruning"][0];
-  PruningConfig p{PruneMode::AbsoluteThreshold, c["thresholds"].get<std::vector<float>>(), {}, {}};
-  const auto fp32 = Model::load(test::model_dir("tiny-bert"), Device::CPU, Precision::FP32);
-  const auto int8 = Model::load(test::model_dir("tiny-bert"), Device::CPU, Precision::INT8);
-  std::vector<Encoding> inputs;
-  for (const auto& r : c["inputs"]) inputs.push_back(test::golden_input(r));
-  const auto a = Encoder(*fp32, {p, Pooling::Cls, false, false}).run(inputs);
-  const auto b = Encoder(*int8, {p, Pooling::Cls, false, false}).run(inputs);
-  int same = 0, total = 0;
-  for (size_t i = 0; i < inputs.size(); ++i)
-    for (size_t l = 0; l < a[i].tokens_kept.size(); ++l, ++total) same += a[i].tokens_kept[l] == b[i].tokens_kept[l];
-  MESSAGE("int8 kept counts equal to fp32 on " << same << " of " << total << " (sequence, layer) pairs");
-  CHECK(same >= (input_levels() == 255 ? 0.9 : 0.8) * total);  // 7-bit inputs: twice the step, measured 84%
+  const auto k = test::kept_counts_against_fp32(Precision::INT8);
+  MESSAGE("int8 kept counts equal to fp32 on " << k.same << " of " << k.total << " (sequence, layer) pairs");
+  CHECK(k.same >= (input_levels() == 255 ? 0.9 : 0.8) * k.total);  // 7-bit inputs: twice the step, measured 84%
 }
 
 TEST_CASE("int8: from config.json, and refused on CUDA") {

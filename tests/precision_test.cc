@@ -56,20 +56,9 @@ TEST_CASE("bf16: outputs stay within bf16 tolerance of fp32") {
 TEST_CASE("bf16: pruning decisions barely move") {
   // Scores are computed in fp32 from bf16 GEMM outputs, so only tokens sitting
   // near a threshold can change side: at least 90% of the kept counts agree.
-  const auto golden = test::load_golden("tiny-bert");
-  const auto& c = golden["pruning"][0];
-  PruningConfig p{PruneMode::AbsoluteThreshold, c["thresholds"].get<std::vector<float>>(), {}, {}};
-  const auto fp32 = Model::load(test::model_dir("tiny-bert"), Device::CPU, Precision::FP32);
-  const auto bf16 = Model::load(test::model_dir("tiny-bert"), Device::CPU, Precision::BF16);
-  std::vector<Encoding> inputs;
-  for (const auto& r : c["inputs"]) inputs.push_back(test::golden_input(r));
-  const auto a = Encoder(*fp32, {p, Pooling::Cls, false, false}).run(inputs);
-  const auto b = Encoder(*bf16, {p, Pooling::Cls, false, false}).run(inputs);
-  int same = 0, total = 0;
-  for (size_t i = 0; i < inputs.size(); ++i)
-    for (size_t l = 0; l < a[i].tokens_kept.size(); ++l, ++total) same += a[i].tokens_kept[l] == b[i].tokens_kept[l];
-  MESSAGE("bf16 kept counts equal to fp32 on " << same << " of " << total << " (sequence, layer) pairs");
-  CHECK(same >= 0.9 * total);
+  const auto k = test::kept_counts_against_fp32(Precision::BF16);
+  MESSAGE("bf16 kept counts equal to fp32 on " << k.same << " of " << k.total << " (sequence, layer) pairs");
+  CHECK(k.same >= 0.9 * k.total);
 }
 
 TEST_CASE("bf16: precision from config.json, and refused names") {

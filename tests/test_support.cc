@@ -1,5 +1,6 @@
 #include "test_support.h"
 
+#include "ltp/encoder.h"
 #include "ltp/error.h"
 #include "model/safetensors.h"
 
@@ -152,6 +153,22 @@ void set_weight(const std::filesystem::path& dir, const std::string& name, size_
   }
   std::memcpy(bytes.data() + offset, &value, 4);
   write_file(path, bytes);
+}
+
+KeptAgreement kept_counts_against_fp32(Precision precision) {
+  const auto golden = load_golden("tiny-bert");
+  const auto& c = golden["pruning"][0];
+  const PruningConfig p{PruneMode::AbsoluteThreshold, c["thresholds"].get<std::vector<float>>(), {}, {}};
+  const auto fp32 = Model::load(model_dir("tiny-bert"), Device::CPU, Precision::FP32);
+  const auto other = Model::load(model_dir("tiny-bert"), Device::CPU, precision);
+  std::vector<Encoding> inputs;
+  for (const auto& r : c["inputs"]) inputs.push_back(golden_input(r));
+  const auto a = Encoder(*fp32, {p, Pooling::Cls, false, false}).run(inputs);
+  const auto b = Encoder(*other, {p, Pooling::Cls, false, false}).run(inputs);
+  KeptAgreement k;
+  for (size_t i = 0; i < inputs.size(); ++i)
+    for (size_t l = 0; l < a[i].tokens_kept.size(); ++l, ++k.total) k.same += a[i].tokens_kept[l] == b[i].tokens_kept[l];
+  return k;
 }
 
 }  // namespace ltp::test

@@ -53,6 +53,14 @@ std::string load_error_after(const std::string& name, Edit edit) {
 // Overwrites element `index` of F32 tensor `name` in dir/model.safetensors.
 void set_weight(const std::filesystem::path& dir, const std::string& name, size_t index, float value);
 
+// On tiny-bert's first golden pruning case: the (sequence, layer) pairs where a
+// model at `precision` keeps as many tokens as at fp32, and all pairs.
+struct KeptAgreement {
+  int same = 0;
+  int total = 0;
+};
+KeptAgreement kept_counts_against_fp32(Precision precision);
+
 // A shell command's exit code (-1 when killed by a signal), stdout and stderr.
 struct ProgramRun {
   int exit_code;
