@@ -61,14 +61,16 @@ TEST_CASE("bf16: pruning decisions barely move") {
   CHECK(k.same >= 0.9 * k.total);
 }
 
-TEST_CASE("bf16: precision from config.json, and refused names") {
+TEST_CASE("precision from config.json (bf16, int8), and refused names") {
   test::TempDir dir;
   test::copy_model("tiny-roberta", dir.path());
   auto config = nlohmann::json::parse(test::read_file(dir.path() / "config.json"));
-  config["ltp"] = {{"precision", "bf16"}};
-  test::write_file(dir.path() / "config.json", config.dump());
-  CHECK(Model::load(dir.path())->precision() == Precision::BF16);
-  CHECK(Model::load(dir.path(), Device::CPU, Precision::FP32)->precision() == Precision::FP32);
+  for (const Precision precision : {Precision::BF16, Precision::INT8}) {
+    config["ltp"] = {{"precision", precision_name(precision)}};
+    test::write_file(dir.path() / "config.json", config.dump());
+    CHECK(Model::load(dir.path())->precision() == precision);
+    CHECK(Model::load(dir.path(), Device::CPU, Precision::FP32)->precision() == Precision::FP32);
+  }
   config["ltp"] = {{"precision", "fp8"}};
   test::write_file(dir.path() / "config.json", config.dump());
   CHECK_THROWS_WITH_AS(Model::load(dir.path()), doctest::Contains("\"ltp.precision\": unknown precision 'fp8'"), Error);
