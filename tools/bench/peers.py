@@ -1,6 +1,9 @@
 """Peer comparison: the same weights and inputs through PyTorch eager, ONNX
 Runtime, CTranslate2 and ltp (dense and pruned), measured in one run with the
-engines interleaved round by round. Not part of the tests.
+engines interleaved round by round. Not part of the tests. Any sequence
+classifier transformers' AutoModelForSequenceClassification loads (BERT,
+RoBERTa, MPNet); token_type_ids go only to models whose forward takes them
+(MPNet's does not), in PyTorch and the ONNX export alike.
 
     python -m tools.bench.peers --model DIR --data data/glue/SST-2 --batch-size 32
     python -m tools.bench.peers --random bert-base --length 128 --batch-size 32
@@ -8,9 +11,11 @@ engines interleaved round by round. Not part of the tests.
     python -m tools.bench.peers --model DIR --data data/glue/SST-2 --precision fp32,int8
     python -m tools.bench.peers --model DIR --data data/glue/SST-2 --precision fp32,bf16
 
---random NAME writes a random-weight model of that shape (HF format, seeded) to
---work and benchmarks it. PyTorch and ONNX Runtime get padded batches (padded to
-the longest sequence of each batch, as their users do); CTranslate2's Encoder
+--random NAME writes a random-weight BERT of that shape (HF format, seeded) to
+--work and benchmarks it. --data text is truncated to 128 tokens (or the
+tokenizer's model_max_length if smaller), for ltp-bench too. PyTorch and ONNX
+Runtime get padded batches (padded with the pad token to the longest sequence of
+each batch, as their users do); CTranslate2's Encoder
 takes the token lists (it pads inside) and runs the encoder and pooler, not the
 classifier (a 2·H·C-FLOP difference); ltp packs. Throughput is sequences per
 second, the median over rounds with the min-max range; ratios are against ONNX
@@ -23,8 +28,10 @@ activations quantized per call, ORT's default op types; same session options
 as fp32; needs the onnx package), CTranslate2's compute_type "int8" on the same
 fp32-converted model (quantized as it loads) and ltp-bench --precision int8.
 bf16 is ltp only; PyTorch eager runs fp32 only. An engine or mode that is
-missing or fails is listed under the table instead of measured."""
+missing or fails (e.g. CTranslate2's converter on a family it does not support)
+is listed under the table instead of measured."""
 import argparse
+import inspect
 import json
 import statistics
 import subprocess
@@ -34,7 +41,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import torch
-from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+from transformers import AutoModelForSequenceClassification, AutoTokenizer, BertConfig, BertForSequenceClassification
 
 from tools.train.glue import TASKS, read_split
 
@@ -60,26 +67,32 @@ def batches_of(inputs, size):
     return [inputs[i:i + size] for i in range(0, len(inputs), size)]
 
 
-def padded(batch):
+def input_names(model):
+    """The inputs fed to the model, in its forward's order: token_type_ids only where it takes them."""
+    return [n for n in inspect.signature(model.forward).parameters
+            if n in ("input_ids", "attention_mask", "token_type_ids")]
+
+
+def padded(batch, names, pad_id):
+    """{input name: array} for a batch padded to its longest sequence."""
     n = max(len(ids) for ids, _ in batch)
-    ids = np.zeros((len(batch), n), dtype=np.int64)
-    types = np.zeros_like(ids)
-    mask = np.zeros_like(ids)
+    arrays = {"input_ids": np.full((len(batch), n), pad_id, dtype=np.int64),
+              "token_type_ids": np.zeros((len(batch), n), dtype=np.int64),
+              "attention_mask": np.zeros((len(batch), n), dtype=np.int64)}
     for r, (i, t) in enumerate(batch):
-        ids[r, :len(i)] = i
-        types[r, :len(t)] = t
-        mask[r, :len(i)] = 1
-    return ids, types, mask
+        arrays["input_ids"][r, :len(i)] = i
+        arrays["token_type_ids"][r, :len(t)] = t
+        arrays["attention_mask"][r, :len(i)] = 1
+    return {k: arrays[k] for k in names}
 
 
 def export_onnx(model, path: Path):
     if path.exists():
         return
-    ids = torch.ones(2, 16, dtype=torch.long)
-    torch.onnx.export(model, (ids, torch.ones_like(ids), torch.zeros_like(ids)), str(path),
-                      input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["logits"],
-                      dynamic_axes={k: {0: "batch", 1: "length"} for k in ("input_ids", "attention_mask", "token_type_ids")},
-                      opset_version=17, dynamo=False)
+    names = input_names(model)
+    dummy = {n: (torch.zeros if n == "token_type_ids" else torch.ones)(2, 16, dtype=torch.long) for n in names}
+    torch.onnx.export(model, (), str(path), kwargs=dummy, input_names=names, output_names=["logits"],
+                      dynamic_axes={n: {0: "batch", 1: "length"} for n in names}, opset_version=17, dynamo=False)
 
 
 def quantize_onnx(fp32: Path):
@@ -125,9 +138,8 @@ def timed(ctx, run):
 def torch_runner(ctx, precision):
     def run():
         with torch.inference_mode():
-            for ids, types, mask in ctx.batches:
-                ctx.model(input_ids=torch.from_numpy(ids), token_type_ids=torch.from_numpy(types),
-                          attention_mask=torch.from_numpy(mask))
+            for feed in ctx.batches:
+                ctx.model(**{k: torch.from_numpy(v) for k, v in feed.items()})
     return timed(ctx, run)
 
 
@@ -144,15 +156,17 @@ def ort_runner(ctx, precision):
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
     def run():
-        for ids, types, mask in ctx.batches:
-            session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})
+        for feed in ctx.batches:
+            session.run(None, feed)
     return timed(ctx, run)
 
 
 def ct2_runner(ctx, precision):
     encoder = ctranslate2_encoder(ctx.model_dir, ctx.args.work, ctx.args.threads,
                                   {"fp32": "float32", "int8": "int8"}[precision])
-    batches = [([ids for ids, _ in b], [types for _, types in b]) for b in batches_of(ctx.inputs, ctx.args.batch_size)]
+    with_types = "token_type_ids" in input_names(ctx.model)
+    batches = [([ids for ids, _ in b], [types for _, types in b] if with_types else None)
+               for b in batches_of(ctx.inputs, ctx.args.batch_size)]
 
     def run():
         for ids, types in batches:
@@ -184,14 +198,17 @@ REFERENCE = ("ONNX Runtime", "fp32")
 
 
 def read_inputs(args, model_dir):
-    """Token ids and type ids per sequence, and the matching ltp-bench input options."""
+    """Token ids and type ids (all 0 where the tokenizer gives none) per sequence, and the matching
+    ltp-bench input options."""
     if args.data:
         tok = AutoTokenizer.from_pretrained(model_dir)
         task = TASKS[args.data.name]
         rows = read_split(args.data.parent, task, "dev")
+        max_length = min(128, tok.model_max_length)
         enc = tok([r[0] for r in rows], [r[1] for r in rows] if rows[0][1] is not None else None,
-                  truncation="longest_first", max_length=128)
-        return list(zip(enc["input_ids"], enc["token_type_ids"])), ["--data", str(args.data)]
+                  truncation="longest_first", max_length=max_length)
+        types = enc.get("token_type_ids") or [[0] * len(ids) for ids in enc["input_ids"]]
+        return list(zip(enc["input_ids"], types)), ["--data", str(args.data), "--max-length", str(max_length)]
     rng = np.random.default_rng(0)
     inputs = [([101] + rng.integers(1000, 30000, args.length - 2).tolist() + [102], [0] * args.length)
               for _ in range(max(args.sequences, args.batch_size))]
@@ -238,9 +255,10 @@ def main():
     torch.set_num_threads(args.threads)
     model_dir = Path(random_model(args.random, args.work / args.random) if args.random else args.model)
     inputs, ltp_inputs = read_inputs(args, model_dir)
-    ctx = SimpleNamespace(args=args, model_dir=model_dir, inputs=inputs, ltp_inputs=ltp_inputs,
-                          model=BertForSequenceClassification.from_pretrained(model_dir).eval(),
-                          batches=[padded(b) for b in batches_of(inputs, args.batch_size)])
+    model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
+    ctx = SimpleNamespace(args=args, model_dir=model_dir, inputs=inputs, ltp_inputs=ltp_inputs, model=model,
+                          batches=[padded(b, input_names(model), model.config.pad_token_id or 0)
+                                   for b in batches_of(inputs, args.batch_size)])
     passes, notes = set_up(ctx, precisions)
 
     rates = {}  # (row, precision) -> seq/s per round, in table order
