@@ -96,7 +96,8 @@ TEST_CASE("agreement: ltp-eval --json carries each pruned point's agreement") {
   const auto json_path = dir.path() / "report.json";
   const auto run = test::run_program(std::string(LTP_EVAL_BINARY) + " -m " + (dir.path() / "model").string() +
                                      " --data " + (test::glue_dir() / "STS-B").string() +
-                                     " --limit 20 --agreement 5 --sweep keep-rate=1 --json " + json_path.string());
+                                     " --limit 20 --agreement 5 --sweep keep-rate=1 --json " + json_path.string() +
+                                     " --sweep-out " + (dir.path() / "sweep").string());
   REQUIRE(run.exit_code == 0);
   const auto doc = nlohmann::json::parse(test::read_file(json_path));
   REQUIRE(doc.size() == 2);  // dense, keep-rate=1
