@@ -48,13 +48,13 @@ std::string device_unavailable_reason(Device device) {
 }
 
 void require_device(Device device, Precision precision) {
-  if (const std::string why = device_unavailable_reason(device); !why.empty()) throw Error("--device cuda: " + why);
   if (device == Device::CPU && precision == Precision::FP16)
     throw Error("fp16 runs on --device cuda only; on the CPU use --precision bf16");
   if (device == Device::CPU && precision == Precision::TF32)
     throw Error("tf32 runs on --device cuda only (tensor cores); on the CPU use --precision fp32 or bf16");
   if (device == Device::CUDA && precision == Precision::INT8)
     throw Error("int8 runs on --device cpu only; on CUDA use --precision fp16 or bf16");
+  if (const std::string why = device_unavailable_reason(device); !why.empty()) throw Error("--device cuda: " + why);
 }
 
 namespace {
@@ -69,9 +69,9 @@ bool cpu_isa_includes(dnnl::cpu_isa wanted) {
 
 bool cpu_has_native_bf16() { return cpu_isa_includes(dnnl::cpu_isa::avx512_core_bf16); }
 
-bool cpu_has_native_int8() {
-  return cpu_isa_includes(dnnl::cpu_isa::avx512_core_vnni) || cpu_isa_includes(dnnl::cpu_isa::avx2_vnni);
-}
+// AVX512-VNNI (AMX includes it) only: whether oneDNN's kernels use AVX-VNNI
+// on AVX2 cores is not established, and a wrong guess would saturate silently.
+bool cpu_has_native_int8() { return cpu_isa_includes(dnnl::cpu_isa::avx512_core_vnni); }
 
 std::string cpu_gemm_isa_name() {
   switch (dnnl::get_effective_cpu_isa()) {

@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 
-
 namespace ltp {
 
 namespace {
@@ -21,8 +20,7 @@ int64_t element_count(const std::vector<int64_t>& shape) {
 size_t element_size(DType dtype) {
   switch (dtype) {
     case DType::F32: case DType::S32: return 4;
-    case DType::BF16: return 2;
-    case DType::S8: case DType::U8: return 1;
+    case DType::S8: return 1;
   }
   throw std::logic_error("unknown DType");
 }
@@ -30,9 +28,7 @@ size_t element_size(DType dtype) {
 const char* dtype_name(DType dtype) {
   switch (dtype) {
     case DType::F32: return "f32";
-    case DType::BF16: return "bf16";
     case DType::S8: return "s8";
-    case DType::U8: return "u8";
     case DType::S32: return "s32";
   }
   return "unknown";

@@ -1,7 +1,7 @@
 // A row-major tensor of one element type in owned storage on one device
-// (64-byte aligned on the host). Activations are float32; int8 GEMMs add s8
-// weights, u8 inputs and s32 sums, so the element type is part of the tensor
-// and every typed access checks it. Resizing within capacity never
+// (64-byte aligned on the host). Activations and most weights are float32;
+// int8 layers hold s8 weights and s32 column sums, so the element type is
+// part of the tensor and every typed access checks it. Resizing within capacity never
 // reallocates, so per-layer compaction does not allocate. On Device::CUDA,
 // data() is a device pointer.
 #pragma once
@@ -17,18 +17,16 @@
 
 namespace ltp {
 
-enum class DType { F32, BF16, S8, U8, S32 };
+enum class DType { F32, S8, S32 };
 
 size_t element_size(DType dtype);
 const char* dtype_name(DType dtype);
 
-// The DType holding elements of type T (float, uint16_t as bf16, int8_t, uint8_t, int32_t).
+// The DType holding elements of type T (float, int8_t, int32_t).
 template <class T>
 constexpr DType dtype_of();
 template <> constexpr DType dtype_of<float>() { return DType::F32; }
-template <> constexpr DType dtype_of<uint16_t>() { return DType::BF16; }
 template <> constexpr DType dtype_of<int8_t>() { return DType::S8; }
-template <> constexpr DType dtype_of<uint8_t>() { return DType::U8; }
 template <> constexpr DType dtype_of<int32_t>() { return DType::S32; }
 
 class Tensor {

@@ -37,6 +37,8 @@ TEST_CASE("int8: a row is quantized within half a step, zeros exactly") {
   auto x = activation_rows(rows, cols, 1);
   for (int64_t k = 0; k < cols; ++k) x[1 * cols + k] = 0.5f + static_cast<float>(k);  // all positive
   for (int64_t k = 0; k < cols; ++k) x[2 * cols + k] = -0.5f - static_cast<float>(k);  // all negative
+  x[3 * cols] = 1e-38f;  // a range below FLT_MIN per step: quantized to the zero point
+  for (int64_t k = 1; k < cols; ++k) x[3 * cols + k] = 0.0f;
   for (const int levels : {255, 127}) {
     CAPTURE(levels);
     std::vector<uint8_t> q(x.size());
@@ -51,12 +53,14 @@ TEST_CASE("int8: a row is quantized within half a step, zeros exactly") {
         const size_t i = static_cast<size_t>(r * cols + k);
         CHECK(q[i] <= levels);
         const double back = static_cast<double>(scales[r]) * (q[i] - zeros[r]);
-        CHECK(std::abs(back - x[i]) <= 0.5 * scales[r] * (1 + 1e-5));
+        // Half a step, plus the float rounding of 1/s and x·(1/s): ≤ levels·2⁻²³ ≈ 3e-5 of a step.
+        CHECK(std::abs(back - x[i]) <= (0.5 + 1e-4) * scales[r]);
         if (x[i] == 0.0f) CHECK(q[i] == zeros[r]);
       }
     }
     CHECK(zeros[1] == 0);       // range widened down to 0
     CHECK(zeros[2] == levels);  // and up to 0
+    CHECK(scales[3] == 1.0f);
   }
 }
 
@@ -87,7 +91,7 @@ TEST_CASE("int8: weights are quantized per output channel within half a step") {
     for (int64_t k = 0; k < 40; ++k) {
       const int8_t v = q.values.data_as<int8_t>()[c * 40 + k];
       CHECK(std::abs(v) <= 127);
-      CHECK(std::abs(q.scales.data()[c] * v - w.row(c)[k]) <= 0.5 * q.scales.data()[c] * (1 + 1e-5));
+      CHECK(std::abs(q.scales.data()[c] * v - w.row(c)[k]) <= (0.5 + 1e-4) * q.scales.data()[c]);  // as for rows
       sum += v;
     }
     CHECK(q.column_sums.data_as<int32_t>()[c] == sum);
@@ -172,8 +176,9 @@ TEST_CASE("int8: outputs stay within the stated bound of fp32 on every golden mo
   // errors are independent across the K terms of a sum and mostly cancel.
   // Through six layers the LayerNorm'd hidden states (|x| ~ 1) moved by at
   // most 1.4e-3 – 1.7e-3 and the outputs by 2e-4 – 1.4e-3 (measured, these
-  // models); bound: 5e-3, about three times that.
-  constexpr double kBound = 5e-3;
+  // models); bound: 5e-3, about three times that. 7-bit inputs (no VNNI)
+  // double the step: measured 2.4e-3 – 3.0e-3, bound doubled.
+  const double kBound = 5e-3 * 255 / input_levels();
   for (const std::string name : {"tiny-bert", "tiny-roberta", "tiny-bert-embed", "tiny-mpnet"}) {
     const auto e = int8_error(test::model_dir(name), test::load_golden(name)["dense"]);
     MESSAGE(name << ": largest int8 - fp32 difference: outputs " << e.values << ", hidden states " << e.hidden);
@@ -189,25 +194,26 @@ TEST_CASE("int8: a model whose activations have an outlier channel stays within 
   // reads the residual stream, so the error grows, but per-channel weights and
   // the fp32 LayerNorms keep it bounded. Measured: logits 3.7e-4, hidden
   // states 0.04 (on channel 5, itself ~30x the rest); bounds about three
-  // times that: 5e-3 and 0.12.
+  // times that: 5e-3 and 0.12 (7 bits: measured 6.7e-4 and 0.09, bounds doubled).
   test::TempDir dir;
   test::copy_model("tiny-bert", dir.path());
   test::set_weight(dir.path(), "bert.embeddings.LayerNorm.weight", 5, 30.0f);
   const auto e = int8_error(dir.path(), test::load_golden("tiny-bert")["dense"]);
   MESSAGE("outlier channel: largest int8 - fp32 difference: logits " << e.values << ", hidden states " << e.hidden);
-  CHECK(e.values <= 5e-3);
-  CHECK(e.hidden <= 0.12);
+  const double widen = 255.0 / input_levels();
+  CHECK(e.values <= 5e-3 * widen);
+  CHECK(e.hidden <= 0.12 * widen);
 }
 
 TEST_CASE("int8: pruning decisions barely move") {
   // Scores are fp32 from int8 GEMM outputs: only tokens near a threshold may change side.
   const auto k = test::kept_counts_against_fp32(Precision::INT8);
   MESSAGE("int8 kept counts equal to fp32 on " << k.same << " of " << k.total << " (sequence, layer) pairs");
-  CHECK(k.same >= (input_levels() == 255 ? 0.9 : 0.8) * k.total);  // 7-bit inputs: twice the step, measured 84%
+  // Measured 94% (255 of 270) at 8 bits and 84% at 7 (twice the step).
+  CHECK(k.same >= (input_levels() == 255 ? 0.9 : 0.8) * k.total);
 }
 
-TEST_CASE("int8: refused on CUDA") {
-  if (!device_unavailable_reason(Device::CUDA).empty()) return;  // nothing to refuse without a device
+TEST_CASE("int8: refused on CUDA, with or without a device") {
   CHECK_THROWS_WITH_AS(require_device(Device::CUDA, Precision::INT8), doctest::Contains("int8 runs on --device cpu only"),
                        Error);
 }

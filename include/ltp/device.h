@@ -28,8 +28,8 @@ const char* precision_name(Precision precision);
 // bf16 runs emulated: correct but slower than fp32.
 bool cpu_has_native_bf16();
 // Whether this CPU multiplies u8·s8 with 32-bit sums in one instruction
-// (AVX512-VNNI or AMX). Without, int8 inputs keep 7 bits so that the 16-bit
-// pair sums of the older instructions cannot saturate.
+// (AVX512-VNNI, which AMX CPUs have too). Without, int8 inputs keep 7 bits so
+// that the 16-bit pair sums of the older instructions cannot saturate.
 bool cpu_has_native_int8();
 // Empty, or what a user should know about running `precision` on `device`
 // here: bf16 emulated without AVX512-BF16/AMX, int8 at 7 bits without VNNI.

@@ -1,13 +1,17 @@
 // How oneDNN matmul primitives behave at BERT's GEMM shapes, for the choice in
 // src/ops/cpu/dnnl_runtime.h (kMaxGemmRows): the cost of making a primitive for
 // a new row count M, and the speed of fixed-M primitives on prepacked weights
-// against one runtime-M primitive (DNNL_RUNTIME_DIM_VAL) on plain weights.
-// Not part of the tests; docs/benchmarks.md records its output.
+// against one runtime-M primitive (DNNL_RUNTIME_DIM_VAL) on plain weights;
+// each figure a median. Not part of the tests; docs/benchmarks.md records its
+// output. It reads src/ops/cpu/dnnl_compat.h so that it builds against the
+// same oneDNN versions as ltp.
 //
 //     build/tools/gemm-primitives-bench        (OMP_NUM_THREADS sets the threads)
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <utility>
+#include <vector>
 
 #include <oneapi/dnnl/dnnl.hpp>
 
@@ -32,17 +36,24 @@ dnnl::matmul::primitive_desc matmul_pd(dnnl::engine& engine, memory::dim m, memo
                                          memory::desc({m, n}, t.dst, tag::ab));
 }
 
-// Seconds per run of `p` on these buffers: the mean of `reps` runs after two warm-ups.
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+// Seconds per run of `p` on these buffers: the median of `reps` runs after two warm-ups.
 double time_runs(dnnl::stream& stream, dnnl::matmul& p, memory& src, memory& weights, memory& dst, int reps) {
   auto run = [&] {
+    const double start = now();
     p.execute(stream, {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}});
     stream.wait();
+    return now() - start;
   };
   run();
   run();
-  const double start = now();
-  for (int i = 0; i < reps; ++i) run();
-  return (now() - start) / reps;
+  std::vector<double> seconds;
+  for (int i = 0; i < reps; ++i) seconds.push_back(run());
+  return median(seconds);
 }
 
 }  // namespace
@@ -63,11 +74,14 @@ int main() {
           engine, memory::desc({DNNL_RUNTIME_DIM_VAL, k}, t.src, tag::ab), plain, memory::desc(),
           memory::desc({DNNL_RUNTIME_DIM_VAL, n}, t.dst, tag::ab)));
       for (const memory::dim m : {24, 128, 256, 512, 4096}) {
-        // A primitive for a row count not seen before (oneDNN's own cache misses on a new shape).
-        const double start = now();
-        const int made = 20;
-        for (int i = 0; i < made; ++i) dnnl::matmul(matmul_pd(engine, m * 7 + 1000 + i, k, n, t, packed));
-        const double create_ms = (now() - start) / made * 1e3;
+        // Primitives for row counts just above M, not seen before (oneDNN's own cache misses on a new shape).
+        std::vector<double> made;
+        for (memory::dim i = 1; i <= 15; ++i) {
+          const double start = now();
+          dnnl::matmul(matmul_pd(engine, m + i, k, n, t, packed));
+          made.push_back(now() - start);
+        }
+        const double create_ms = median(made) * 1e3;
         memory src({{m, k}, t.src, tag::ab}, engine), dst({{m, n}, t.dst, tag::ab}, engine);
         dnnl::matmul fixed(matmul_pd(engine, m, k, n, t, packed));
         const int reps = m < 512 ? 50 : 5;

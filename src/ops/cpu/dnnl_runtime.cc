@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "ops/cpu/dnnl_compat.h"
+
 namespace ltp::ops {
 
 dnnl::engine& cpu_engine() {
@@ -36,6 +38,15 @@ dnnl::memory pack(const dnnl::memory& user, const dnnl::memory::desc& packed) {
   dnnl::reorder(in, out).execute(cpu_stream(), in, out);
   cpu_stream().wait();
   return out;
+}
+
+dnnl::memory::desc packed_weights_desc(int64_t in, int64_t out, dnnl::memory::data_type src_type,
+                                       dnnl::memory::data_type weights_type, dnnl::memory::data_type dst_type) {
+  using tag = dnnl::memory::format_tag;
+  const dnnl::memory::desc src({kMaxGemmRows, in}, src_type, tag::ab);
+  const dnnl::memory::desc weights({in, out}, weights_type, tag::any);
+  const dnnl::memory::desc dst({kMaxGemmRows, out}, dst_type, tag::ab);
+  return matmul_primitive_desc(cpu_engine(), src, weights, dnnl::memory::desc(), dst).weights_desc();
 }
 
 }  // namespace ltp::ops

@@ -58,11 +58,16 @@ class PrimitiveCache {
 };
 
 // GEMMs run on at most this many rows at a time. It bounds the primitives a
-// layer ever makes (one per row count up to it; ragged pruned batches would
-// otherwise make a new one almost every call, at ~0.25 ms each) and keeps an
-// int8 GEMM's s32 sums in cache for the pass that scales them.
-// docs/benchmarks.md ("GEMM primitives") has the measurement.
+// GEMM shape ever needs (one per row count up to it; ragged pruned batches
+// would otherwise make a new one almost every call, at 0.1–0.5 ms each) while
+// oneDNN's packed-weight GEMMs run as fast as on whole batches (flat from 128
+// rows up). docs/benchmarks.md ("GEMM primitives") has the measurement.
 inline constexpr int64_t kMaxGemmRows = 256;
+
+// GEMM primitives depend on shapes, types and epilogue, not on the weights
+// (passed at run time), so every layer of every model shares one cache of them.
+// Room for the row counts of a few dozen distinct shapes.
+inline constexpr size_t kMaxCachedGemms = 16384;
 
 // fn(first row, row count) over [0, rows) in chunks of kMaxGemmRows.
 template <class Fn>
@@ -72,5 +77,10 @@ void for_each_row_chunk(int64_t rows, Fn fn) {
 
 // `user` reordered into a new memory of `packed` (oneDNN's preferred layout, and type).
 dnnl::memory pack(const dnnl::memory& user, const dnnl::memory::desc& packed);
+
+// The weights' layout for a [kMaxGemmRows × in] src of `src_type` times [in × out]
+// of `weights_type` into `dst_type`; throws dnnl::error when unimplemented.
+dnnl::memory::desc packed_weights_desc(int64_t in, int64_t out, dnnl::memory::data_type src_type,
+                                       dnnl::memory::data_type weights_type, dnnl::memory::data_type dst_type);
 
 }  // namespace ltp::ops

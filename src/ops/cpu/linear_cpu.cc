@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cmath>
+#include <tuple>
 #include <vector>
 
 #include "ops/cpu/cpu_kernel.h"
@@ -15,6 +16,23 @@ using tag = memory::format_tag;
 using dt = memory::data_type;
 
 namespace {
+
+// The post-ops that fuse `epilogue` into a GEMM (nothing for Epilogue::None).
+dnnl::post_ops epilogue_post_ops(Epilogue epilogue) {
+  dnnl::post_ops ops;
+  if (epilogue == Epilogue::Gelu) append_eltwise(ops, dnnl::algorithm::eltwise_gelu_erf);
+  if (epilogue == Epilogue::Tanh) append_eltwise(ops, dnnl::algorithm::eltwise_tanh);
+  if (epilogue == Epilogue::AddToOutput) ops.append_sum(1.0f);
+  return ops;
+}
+
+// (in, out, bf16 inputs, rows, epilogue): see kMaxCachedGemms.
+using GemmKey = std::tuple<int64_t, int64_t, bool, int64_t, Epilogue>;
+
+const PrimitiveCache<GemmKey, CachedPrimitive>& gemm_primitives() {
+  static const PrimitiveCache<GemmKey, CachedPrimitive> cache(kMaxCachedGemms);
+  return cache;
+}
 
 LTP_CPU_KERNEL void round_to_bf16(const float* x, int64_t n, uint16_t* out) {
   for (int64_t i = 0; i < n; ++i) out[i] = to_bf16(x[i]);
@@ -30,21 +48,6 @@ uint16_t to_bf16(float x) {
   const uint32_t bits = std::bit_cast<uint32_t>(x);
   if (std::isnan(x)) return static_cast<uint16_t>((bits >> 16) | 0x40);  // stay NaN
   return static_cast<uint16_t>((bits + 0x7FFF + ((bits >> 16) & 1)) >> 16);
-}
-
-dnnl::post_ops epilogue_post_ops(Epilogue epilogue) {
-  dnnl::post_ops ops;
-  if (epilogue == Epilogue::Gelu) append_eltwise(ops, dnnl::algorithm::eltwise_gelu_erf);
-  if (epilogue == Epilogue::Tanh) append_eltwise(ops, dnnl::algorithm::eltwise_tanh);
-  if (epilogue == Epilogue::AddToOutput) ops.append_sum(1.0f);
-  return ops;
-}
-
-memory::desc packed_weights_desc(int64_t in, int64_t out, dt src_type, dt weights_type, dt dst_type) {
-  const memory::desc src({kMaxGemmRows, in}, src_type, tag::ab);
-  const memory::desc weights({in, out}, weights_type, tag::any);
-  const memory::desc dst({kMaxGemmRows, out}, dst_type, tag::ab);
-  return matmul_primitive_desc(cpu_engine(), src, weights, memory::desc(), dst).weights_desc();
 }
 
 template <>
@@ -79,7 +82,7 @@ CpuLinear::CpuLinear(const Tensor& weight, const Tensor& bias, Precision precisi
 }
 
 CachedPrimitive CpuLinear::primitive(int64_t m, Epilogue epilogue) const {
-  return primitives_.get({m, epilogue}, [&] {
+  return gemm_primitives().get({in_, out_, bf16_inputs_, m, epilogue}, [&] {
     const memory::desc src_desc({m, in_}, bf16_inputs_ ? dt::bf16 : dt::f32, tag::ab);
     const memory::desc bias_desc({1, out_}, dt::f32, tag::ab);
     const memory::desc dst_desc({m, out_}, dt::f32, tag::ab);

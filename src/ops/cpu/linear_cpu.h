@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <utility>
 
 #include <oneapi/dnnl/dnnl.hpp>
 
@@ -16,9 +15,6 @@ namespace ltp::ops {
 
 // x rounded to the nearest bf16 (ties to even), as the top 16 bits of a float.
 uint16_t to_bf16(float x);
-
-// The post-ops that fuse `epilogue` into a GEMM (nothing for Epilogue::None).
-dnnl::post_ops epilogue_post_ops(Epilogue epilogue);
 
 class CpuLinear final : public LinearBackend {
  public:
@@ -38,12 +34,6 @@ class CpuLinear final : public LinearBackend {
   dnnl::memory::desc packed_desc_;  // the layout oneDNN prefers for these weights
   dnnl::memory packed_weights_;
   dnnl::memory bias_;
-  PrimitiveCache<std::pair<int64_t, Epilogue>, CachedPrimitive> primitives_{4 * kMaxGemmRows};  // never emptied
 };
-
-// The weights' layout for a [kMaxGemmRows × in] src of `src_type` times [in × out]
-// of `weights_type` into `dst_type`; throws dnnl::error when unimplemented.
-dnnl::memory::desc packed_weights_desc(int64_t in, int64_t out, dnnl::memory::data_type src_type,
-                                       dnnl::memory::data_type weights_type, dnnl::memory::data_type dst_type);
 
 }  // namespace ltp::ops

@@ -1,15 +1,38 @@
 #include "ops/cpu/linear_int8_cpu.h"
 
+#include <string>
+#include <tuple>
 #include <vector>
 
+#include "ltp/error.h"
+
 #include "ops/cpu/dnnl_compat.h"
-#include "ops/cpu/linear_cpu.h"
 
 namespace ltp::ops {
 
 using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
+
+namespace {
+
+// Σk qx·qw and zx·Σk qw each stay within s32 while in·255·127 < 2^31; half
+// that leaves a margin (BERT's widest layer has 4096 inputs).
+constexpr int64_t kMaxInt8Inputs = (int64_t{1} << 31) / (255 * 127 * 2);
+
+// (in, out, rows) of the u8·s8 matmuls, and (out, rows, epilogue) of the
+// activations: shared by all layers, as in linear_cpu.cc.
+const PrimitiveCache<std::tuple<int64_t, int64_t, int64_t>, CachedPrimitive>& matmul_primitives() {
+  static const PrimitiveCache<std::tuple<int64_t, int64_t, int64_t>, CachedPrimitive> cache(kMaxCachedGemms);
+  return cache;
+}
+
+const PrimitiveCache<std::tuple<int64_t, int64_t, Epilogue>, CachedPrimitive>& activation_primitives() {
+  static const PrimitiveCache<std::tuple<int64_t, int64_t, Epilogue>, CachedPrimitive> cache(kMaxCachedGemms);
+  return cache;
+}
+
+}  // namespace
 
 CpuInt8Linear::CpuInt8Linear(const Tensor& weight, const Tensor& bias)
     : in_(weight.dim(1)),
@@ -18,14 +41,18 @@ CpuInt8Linear::CpuInt8Linear(const Tensor& weight, const Tensor& bias)
       weights_(quantize_weights(weight)),
       bias_(bias.shape()),
       packed_desc_(packed_weights_desc(in_, out_, dt::u8, dt::s8, dt::s32)) {
+  if (in_ > kMaxInt8Inputs)
+    throw Error("int8: a layer with " + std::to_string(in_) + " inputs could overflow 32-bit sums (at most " +
+                std::to_string(kMaxInt8Inputs) + "); use --precision fp32 or bf16");
   std::copy(bias.data(), bias.data() + out_, bias_.data());
   // [out × in] s8, read as its transpose [in × out] ("ba"), as in CpuLinear.
   packed_weights_ = pack(memory({{in_, out_}, dt::s8, tag::ba}, cpu_engine(), weights_.values.data_as<int8_t>()),
                          packed_desc_);
+  weights_.values = Tensor();  // packed holds them now
 }
 
 CachedPrimitive CpuInt8Linear::matmul(int64_t m) const {
-  return matmuls_.get(m, [&] {
+  return matmul_primitives().get({in_, out_, m}, [&] {
     const memory::desc src({m, in_}, dt::u8, tag::ab);
     const memory::desc dst({m, out_}, dt::s32, tag::ab);
     return CachedPrimitive::from<dnnl::matmul>(
@@ -34,7 +61,7 @@ CachedPrimitive CpuInt8Linear::matmul(int64_t m) const {
 }
 
 CachedPrimitive CpuInt8Linear::activation(int64_t m, Epilogue epilogue) const {
-  return activations_.get({m, epilogue}, [&] {
+  return activation_primitives().get({out_, m, epilogue}, [&] {
     const auto algorithm =
         epilogue == Epilogue::Gelu ? dnnl::algorithm::eltwise_gelu_erf : dnnl::algorithm::eltwise_tanh;
     return CachedPrimitive::from<dnnl::eltwise_forward>(eltwise_primitive_desc(

@@ -5,7 +5,6 @@
 #pragma once
 
 #include <cstdint>
-#include <utility>
 
 #include <oneapi/dnnl/dnnl.hpp>
 
@@ -18,12 +17,9 @@ namespace ltp::ops {
 
 class CpuInt8Linear final : public LinearBackend {
  public:
+  // Throws ltp::Error when `in` is so wide that s32 sums could overflow.
   CpuInt8Linear(const Tensor& weight, const Tensor& bias);
   void forward(const float* x, int64_t m, float* y, Epilogue epilogue) const override;
-
-  const QuantizedWeights& quantized() const { return weights_; }
-  // 255, or 127 without VNNI/AMX (cpu_has_native_int8).
-  int input_levels() const { return levels_; }
 
  private:
   CachedPrimitive matmul(int64_t m) const;
@@ -31,13 +27,11 @@ class CpuInt8Linear final : public LinearBackend {
 
   int64_t in_;
   int64_t out_;
-  int levels_;
-  QuantizedWeights weights_;
+  int levels_;                // 255, or 127 without VNNI (cpu_has_native_int8)
+  QuantizedWeights weights_;  // scales and column sums; the s8 values live on packed
   Tensor bias_;
   dnnl::memory::desc packed_desc_;
   dnnl::memory packed_weights_;
-  PrimitiveCache<int64_t, CachedPrimitive> matmuls_{kMaxGemmRows};                                // never emptied
-  PrimitiveCache<std::pair<int64_t, Epilogue>, CachedPrimitive> activations_{2 * kMaxGemmRows};  // never emptied
 };
 
 }  // namespace ltp::ops

@@ -1,6 +1,7 @@
 #include "ops/cpu/quantize.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 #include "ops/cpu/cpu_kernel.h"
@@ -25,17 +26,20 @@ LTP_CPU_KERNEL void quantize_row(const float* x, int64_t n, int levels, uint8_t*
     hi = x[k] > hi ? x[k] : hi;
     probe += x[k] * 0.0f;
   }
-  if (!std::isfinite(probe)) {  // the row's outputs become NaN, which the encoder reports
+  if (!std::isfinite(probe)) {  // the row's outputs become NaN, which ltp-run reports as an error record
     std::fill(q, q + n, uint8_t{0});
     *scale = NAN;
     *zero = 0;
     return;
   }
-  const float s = hi > lo ? (hi - lo) / static_cast<float>(levels) : 1.0f;
-  const float z = std::clamp(std::nearbyint(-lo / s), 0.0f, static_cast<float>(levels));
-  const float inv = 1.0f / s;
   const float top = static_cast<float>(levels);
-  for (int64_t k = 0; k < n; ++k) q[k] = static_cast<uint8_t>(std::clamp(round_even(x[k] * inv) + z, 0.0f, top));
+  // A range below FLT_MIN·levels (zeros included) would give a denormal or
+  // zero step and an infinite 1/s: such a row quantizes to its zero point.
+  const float step = (hi - lo) / top;
+  const float s = step >= FLT_MIN ? step : 1.0f;
+  const float z = std::fmin(std::fmax(std::nearbyint(-lo / s), 0.0f), top);
+  const float inv = 1.0f / s;
+  for (int64_t k = 0; k < n; ++k) q[k] = static_cast<uint8_t>(std::fmin(std::fmax(round_even(x[k] * inv) + z, 0.0f), top));
   *scale = s;
   *zero = static_cast<int32_t>(z);
 }
@@ -61,7 +65,7 @@ QuantizedWeights quantize_weights(const Tensor& weight) {
     const float* w = weight.row(c);
     float top = 0.0f;
     for (int64_t k = 0; k < in; ++k) top = std::max(top, std::abs(w[k]));
-    const float s = top > 0.0f ? top / 127.0f : 1.0f;
+    const float s = top >= 127.0f * FLT_MIN ? top / 127.0f : 1.0f;  // a zero or denormal channel: scale 1
     int8_t* values = q.values.data_as<int8_t>() + c * in;
     int32_t sum = 0;
     for (int64_t k = 0; k < in; ++k) {
@@ -82,7 +86,7 @@ void quantize_rows(const float* x, int64_t rows, int64_t cols, int levels, Quant
 
 void dequantize_rows(const int32_t* sums, int64_t rows, const QuantizedRows& inputs, const QuantizedWeights& weights,
                      const float* bias, float* y, bool accumulate) {
-  const int64_t n = weights.values.dim(0);
+  const int64_t n = weights.scales.dim(0);
   const float* channel_scales = weights.scales.data();
   const int32_t* column_sums = weights.column_sums.data_as<int32_t>();
 #pragma omp parallel for schedule(static)

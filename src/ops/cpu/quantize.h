@@ -12,12 +12,12 @@
 namespace ltp::ops {
 
 struct QuantizedWeights {
-  Tensor values;       // S8 [out × in], in [-127, 127]
+  Tensor values;       // S8 [out × in], in [-127, 127]; may be released once packed for the GEMM
   Tensor scales;       // F32 [out]
   Tensor column_sums;  // S32 [out]: Σk values[c][k], for the inputs' zero points
 };
 
-// weight: F32 [out × in] on the host. A channel of zeros gets scale 1.
+// weight: F32 [out × in] on the host. A channel of zeros (or denormals) gets scale 1.
 QuantizedWeights quantize_weights(const Tensor& weight);
 
 // Input rows quantized to u8: levels = 255 (8 bits), or 127 where the CPU's
