@@ -1,0 +1,79 @@
+"""ltp's int8 scheme emulated in PyTorch, to study its error before changing the
+engine: every encoder Linear gets u8 per-row asymmetric inputs and s8
+per-output-channel weights (src/ops/cpu/quantize.h), optionally with
+SmoothQuant-style per-input-channel smoothing (x/s)·(W·s)ᵀ, s = a^α / w^(1-α),
+a = the channel's largest input over calibration pairs, w = its largest weight.
+Prints the mean and largest |logit − fp32| and the labels that change over a
+GLUE pair task's dev set. Never part of the build.
+
+    python -m tools.reference.int8_emulation --model runs/mpnet-RTE/model-dense --data data/glue/RTE \\
+        [--calibration 64] [--alphas none,0.3,0.5,0.7]"""
+import argparse
+from pathlib import Path
+
+import torch
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+
+def quantize_rows(x, levels=255):
+    """x after u8 per-row quantization and back (the range widened to hold 0)."""
+    lo = x.min(-1, keepdim=True).values.clamp(max=0)
+    hi = x.max(-1, keepdim=True).values.clamp(min=0)
+    s = torch.where(hi > lo, (hi - lo) / levels, torch.ones_like(hi))
+    z = torch.clamp(torch.round(-lo / s), 0, levels)
+    return (torch.clamp(torch.round(x / s) + z, 0, levels) - z) * s
+
+
+def quantize_weights(w):
+    """w after s8 per-output-channel quantization and back."""
+    s = w.abs().max(1, keepdim=True).values.clamp(min=1e-30) / 127
+    return torch.round(w / s).clamp(-127, 127) * s
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", type=Path, required=True, help="a sequence-classification model folder")
+    ap.add_argument("--data", type=Path, required=True, help="a GLUE pair task folder with dev.tsv")
+    ap.add_argument("--calibration", type=int, default=64, help="dev pairs whose inputs set the smoothing")
+    ap.add_argument("--alphas", default="none,0.3,0.5,0.7")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    tok = AutoTokenizer.from_pretrained(args.model)
+    model = AutoModelForSequenceClassification.from_pretrained(args.model).eval()
+    rows = [line.rstrip("\n").split("\t") for line in open(args.data / "dev.tsv")][1:]
+    inputs = [tok(r[1], r[2], truncation=True, max_length=128, return_tensors="pt") for r in rows]
+    linears = [m for n, m in model.named_modules() if isinstance(m, torch.nn.Linear) and "encoder" in n]
+
+    def run(n=None):
+        with torch.no_grad():
+            return torch.cat([model(**e).logits for e in inputs[:n]])
+
+    reference = run()
+    largest = {}
+
+    def record(m, inp, out):
+        a = inp[0].detach().abs().reshape(-1, inp[0].shape[-1]).max(0).values
+        largest[m] = torch.maximum(largest[m], a) if m in largest else a
+
+    hooks = [m.register_forward_hook(record) for m in linears]
+    run(args.calibration)
+    for h in hooks:
+        h.remove()
+    original = {m: m.weight.data.clone() for m in linears}
+    for m in linears:
+        m.register_forward_pre_hook(lambda m, inp: (quantize_rows(inp[0] / m.smoothing) * m.smoothing,))
+    for alpha in args.alphas.split(","):
+        for m in linears:
+            w = original[m]
+            m.smoothing = (torch.ones(w.shape[1]) if alpha == "none" else
+                           largest[m].clamp(min=1e-5) ** float(alpha) / w.abs().max(0).values.clamp(min=1e-5) ** (1 - float(alpha)))
+            m.weight.data = quantize_weights(w * m.smoothing) / m.smoothing
+        out = run()
+        error = (out - reference).abs().max(1).values
+        changed = (out.argmax(1) != reference.argmax(1)).sum().item()
+        print(f"smoothing alpha {alpha}: mean |logit error| {error.mean():.4f}, largest {error.max():.4f}, "
+              f"labels changed {changed} of {len(inputs)}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
