@@ -20,7 +20,7 @@ namespace {
 int input_levels() {
   const char* isa = std::getenv("ONEDNN_MAX_CPU_ISA");
   if (isa && std::string(isa) == "AVX2") CHECK_FALSE(cpu_has_native_int8());
-  return cpu_has_native_int8() ? 255 : 127;
+  return ops::input_levels();
 }
 
 // Random rows with the shapes activations have: mostly N(0,1), a few 30σ outliers, one row of zeros.

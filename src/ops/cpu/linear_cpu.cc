@@ -20,8 +20,7 @@ namespace {
 // The post-ops that fuse `epilogue` into a GEMM (nothing for Epilogue::None).
 dnnl::post_ops epilogue_post_ops(Epilogue epilogue) {
   dnnl::post_ops ops;
-  if (epilogue == Epilogue::Gelu) append_eltwise(ops, dnnl::algorithm::eltwise_gelu_erf);
-  if (epilogue == Epilogue::Tanh) append_eltwise(ops, dnnl::algorithm::eltwise_tanh);
+  if (epilogue == Epilogue::Gelu || epilogue == Epilogue::Tanh) append_eltwise(ops, activation_algorithm(epilogue));
   if (epilogue == Epilogue::AddToOutput) ops.append_sum(1.0f);
   return ops;
 }
@@ -43,6 +42,10 @@ LTP_CPU_KERNEL void round_to_bf16_floats(const float* x, int64_t n, float* out) 
 }
 
 }  // namespace
+
+dnnl::algorithm activation_algorithm(Epilogue epilogue) {
+  return epilogue == Epilogue::Gelu ? dnnl::algorithm::eltwise_gelu_erf : dnnl::algorithm::eltwise_tanh;
+}
 
 uint16_t to_bf16(float x) {
   const uint32_t bits = std::bit_cast<uint32_t>(x);

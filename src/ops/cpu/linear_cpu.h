@@ -16,6 +16,9 @@ namespace ltp::ops {
 // x rounded to the nearest bf16 (ties to even), as the top 16 bits of a float.
 uint16_t to_bf16(float x);
 
+// oneDNN's element-wise algorithm for Epilogue::Gelu or Epilogue::Tanh.
+dnnl::algorithm activation_algorithm(Epilogue epilogue);
+
 class CpuLinear final : public LinearBackend {
  public:
   // bf16 uses oneDNN's bf16 matmul (AMX / AVX512-BF16, or oneDNN's own

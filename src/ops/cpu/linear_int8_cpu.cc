@@ -7,6 +7,7 @@
 #include "ltp/error.h"
 
 #include "ops/cpu/dnnl_compat.h"
+#include "ops/cpu/linear_cpu.h"
 
 namespace ltp::ops {
 
@@ -37,7 +38,7 @@ const PrimitiveCache<std::tuple<int64_t, int64_t, Epilogue>, CachedPrimitive>& a
 CpuInt8Linear::CpuInt8Linear(const Tensor& weight, const Tensor& bias)
     : in_(weight.dim(1)),
       out_(weight.dim(0)),
-      levels_(cpu_has_native_int8() ? 255 : 127),
+      levels_(input_levels()),
       weights_(quantize_weights(weight)),
       bias_(bias.shape()),
       packed_desc_(packed_weights_desc(in_, out_, dt::u8, dt::s8, dt::s32)) {
@@ -62,10 +63,8 @@ CachedPrimitive CpuInt8Linear::matmul(int64_t m) const {
 
 CachedPrimitive CpuInt8Linear::activation(int64_t m, Epilogue epilogue) const {
   return activation_primitives().get({out_, m, epilogue}, [&] {
-    const auto algorithm =
-        epilogue == Epilogue::Gelu ? dnnl::algorithm::eltwise_gelu_erf : dnnl::algorithm::eltwise_tanh;
     return CachedPrimitive::from<dnnl::eltwise_forward>(eltwise_primitive_desc(
-        cpu_engine(), algorithm, memory::desc({m, out_}, dt::f32, tag::ab), user_scratchpad()));
+        cpu_engine(), activation_algorithm(epilogue), memory::desc({m, out_}, dt::f32, tag::ab), user_scratchpad()));
   });
 }
 

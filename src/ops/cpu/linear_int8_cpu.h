@@ -27,7 +27,7 @@ class CpuInt8Linear final : public LinearBackend {
 
   int64_t in_;
   int64_t out_;
-  int levels_;                // 255, or 127 without VNNI (cpu_has_native_int8)
+  int levels_;                // input_levels()
   QuantizedWeights weights_;  // scales and column sums; the s8 values live on packed
   Tensor bias_;
   dnnl::memory::desc packed_desc_;

@@ -84,6 +84,8 @@ void quantize_rows(const float* x, int64_t rows, int64_t cols, int levels, Quant
     quantize_row(x + r * cols, cols, levels, out.values + r * cols, out.scales + r, out.zero_points + r);
 }
 
+int input_levels() { return cpu_has_native_int8() ? 255 : 127; }
+
 void dequantize_rows(const int32_t* sums, int64_t rows, const QuantizedRows& inputs, const QuantizedWeights& weights,
                      const float* bias, float* y, bool accumulate) {
   const int64_t n = weights.scales.dim(0);

@@ -30,6 +30,8 @@ struct QuantizedRows {
   int32_t* zero_points; // [rows]
 };
 void quantize_rows(const float* x, int64_t rows, int64_t cols, int levels, QuantizedRows out);
+// The levels this CPU's int8 GEMMs take: 255, or 127 without VNNI.
+int input_levels();
 
 // y[r][c] (= or +=, by `accumulate`) the output formula above from the s32 sums.
 void dequantize_rows(const int32_t* sums, int64_t rows, const QuantizedRows& inputs, const QuantizedWeights& weights,
