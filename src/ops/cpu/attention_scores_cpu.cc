@@ -100,7 +100,7 @@ void attend_sequence(const float* qkv, float* ctx, int64_t n, int64_t heads, int
   memory s(p.s, engine, probs.data()), c(p.c, engine, ctx);
   p.scores.run({{DNNL_ARG_SRC, q}, {DNNL_ARG_WEIGHTS, k_t}, {DNNL_ARG_DST, s}});
   const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-  // Rows of one head share a bias row pattern and a score row, so a head is one unit of parallel work.
+  // Rows of one head read the same row of the bias table, so a head is one unit of parallel work.
 #pragma omp parallel for schedule(static) if (parallel_rows)
   for (int64_t hd = 0; hd < heads; ++hd) {
     thread_local std::vector<float> bias_row;
