@@ -2,6 +2,7 @@
 // file and field or tensor.
 #include <doctest/doctest.h>
 
+#include "ltp/encoder.h"
 #include "ltp/error.h"
 #include "ltp/model.h"
 #include "test_support.h"
@@ -111,6 +112,8 @@ TEST_CASE("config: bad pruning sections are load errors") {
   CHECK(with_ltp({{"prune_mode", "rising_threshold"}}).find("final_token_threshold") != std::string::npos);
   CHECK(with_ltp({{"prune_mode", "absolute_threshold"}, {"thresholds", six}, {"score_norm_length", 0}})
             .find("score_norm_length") != std::string::npos);
+  CHECK(with_ltp({{"mean_over", "pruned"}}).find("\"ltp.mean_over\" is 'pruned': expected all or survivors") !=
+        std::string::npos);
 }
 
 TEST_CASE("config: tokenizer_config.json's model_max_length is kept when below the position table") {
@@ -147,6 +150,22 @@ TEST_CASE("config: rising_threshold thresholds grow as final * l / L") {
   CHECK(config.pruning.thresholds[0] == 0.0f);
   CHECK(config.pruning.thresholds[3] == doctest::Approx(0.3));
   CHECK(config.pruning.thresholds[5] == doctest::Approx(0.5));
+}
+
+TEST_CASE("config: ltp.mean_over is the folder's pooling of pruned tokens, and a caller's choice wins") {
+  test::TempDir dir;
+  test::copy_model("tiny-bert-embed", dir.path());
+  CHECK_FALSE(load_config(dir.path()).pool_pruned_tokens.has_value());
+  CHECK(resolve_encoder_options(load_config(dir.path()), {}).pool_pruned_tokens);  // the default: all
+  json c = json::parse(test::read_file(dir.path() / "config.json"));
+  c["ltp"] = {{"mean_over", "survivors"}};
+  test::write_file(dir.path() / "config.json", c.dump());
+  const ModelConfig config = load_config(dir.path());
+  CHECK(config.pool_pruned_tokens == false);
+  CHECK_FALSE(resolve_encoder_options(config, {}).pool_pruned_tokens);
+  EncoderOverrides every_token;
+  every_token.pool_pruned_tokens = true;
+  CHECK(resolve_encoder_options(config, every_token).pool_pruned_tokens);
 }
 
 }  // namespace

@@ -46,6 +46,9 @@ struct ModelConfig {
   bool normalize_embeddings = false;
   PruningConfig pruning;
   std::optional<Precision> precision;  // "ltp.precision": the default --precision
+  // "ltp.mean_over": "all" (true) or "survivors" (false), the default pooling
+  // of pruned tokens under mean pooling (EncoderOptions::pool_pruned_tokens).
+  std::optional<bool> pool_pruned_tokens;
   // tokenizer_config.json's model_max_length when below max_tokens(): the
   // length the model was trained at, the programs' default --max-length.
   std::optional<int> model_max_length;

@@ -30,7 +30,8 @@ struct EncoderOptions {
   bool keep_hidden_states = false; // copy out the final token states
   // Mean pooling with pruning: also average each pruned token's state from the
   // layer where it left (false: the survivors of the last layer only). The
-  // default, measured better on STS-B (docs/pruning.md).
+  // default unless the folder's "ltp.mean_over" says otherwise; measured better
+  // on STS-B (docs/pruning.md).
   bool pool_pruned_tokens = true;
 };
 
@@ -41,7 +42,7 @@ struct EncoderOverrides {
   PruneOverrides pruning;
   std::optional<Pooling> pooling;
   std::optional<bool> normalize;
-  bool pool_pruned_tokens = true;  // see EncoderOptions
+  std::optional<bool> pool_pruned_tokens;  // see EncoderOptions
 };
 
 // The folder's settings (config.json, 1_Pooling) after `overrides`. Throws

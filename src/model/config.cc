@@ -232,6 +232,12 @@ ModelConfig load_config(const fs::path& dir) {
         throw Error(where + ": \"ltp.precision\": " + e.what());
       }
     }
+    if (ltp.has("mean_over")) {
+      const std::string mean_over = ltp.string_or("mean_over", "");
+      if (mean_over != "all" && mean_over != "survivors")
+        throw Error(where + ": \"ltp.mean_over\" is '" + mean_over + "': expected all or survivors");
+      c.pool_pruned_tokens = mean_over == "all";
+    }
   }
   read_sentence_transformers_pooling(dir, c);
   c.model_max_length = read_model_max_length(dir, c.max_tokens());

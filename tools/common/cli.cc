@@ -58,9 +58,8 @@ void add_pooling_options(CLI::App& app, PoolingOptions& o) {
       ->check(CLI::IsMember({"on", "off"}));
   app.add_option("--mean-over", o.mean_over,
                  "Embedding models with pruning, mean pooling: all tokens (each pruned one as it was when it "
-                 "left) or survivors (of the last layer)")
-      ->check(CLI::IsMember({"all", "survivors"}))
-      ->capture_default_str();
+                 "left) or survivors (of the last layer) (default: config.json's ltp.mean_over, else all)")
+      ->check(CLI::IsMember({"all", "survivors"}));
 }
 
 std::optional<Precision> requested_precision(const ModelOptions& o) {
@@ -96,7 +95,7 @@ EncoderOptions resolve_encoder_options(const PruneOptions& p, const PoolingOptio
   overrides.pruning.keep_rate = p.keep_rate;
   if (!pooling.pooling.empty()) overrides.pooling = parse_pooling(pooling.pooling);
   if (!pooling.normalize.empty()) overrides.normalize = pooling.normalize == "on";
-  overrides.pool_pruned_tokens = pooling.mean_over == "all";
+  if (!pooling.mean_over.empty()) overrides.pool_pruned_tokens = pooling.mean_over == "all";
   try {
     return ltp::resolve_encoder_options(c, overrides);
   } catch (const Error& err) {

@@ -35,7 +35,7 @@ struct PruneOptions {
 struct PoolingOptions {
   std::string pooling;  // empty: the model folder's choice
   std::string normalize;  // "", "on", "off"
-  std::string mean_over = "all";  // "all": pruned tokens from where they left; "survivors"
+  std::string mean_over;  // "all": pruned tokens from where they left; "survivors"; empty: the folder's
 };
 
 // The model used without -m: $LTP_MODEL, else <prefix>/share/ltp/models/default
