@@ -12,6 +12,7 @@ from transformers import AutoModel
 from tools.train.embed_thresholds import write_model
 from tools.train.embedding import distillation_loss, pooled
 from tools.train.ltp_model import PruningClassifier
+from tools.train.pooling_bound import with_dense_in_place_of_pruned, with_pruned_mapped
 
 TINY_EMBED = Path(__file__).resolve().parents[2] / "tests" / "data" / "models" / "tiny-bert-embed"
 LAYERS = 6
@@ -63,6 +64,39 @@ def test_hard_pooling_follows_the_engine_rule(model, batch):
     expected = (states[-1][:, 0] + (states[2] * left[..., None]).sum(1)) / real.sum(1, keepdim=True)
     torch.testing.assert_close(pooled(states, masks, mask, "all"), expected)
     torch.testing.assert_close(pooled(states, masks, mask, "survivors"), states[-1][:, 0])
+
+
+def test_bound_takes_pruned_tokens_from_the_dense_run(model, batch):
+    """Only [CLS] survives layer 2: the bound is [CLS]'s pruned final state averaged
+    with every other real token's dense final state; with nothing pruned it is dense pooling."""
+    ids, types, mask = batch
+    set_mode(model, "dense", [0.0] * LAYERS)
+    dense_states, _ = model.encode(ids, types, mask)
+    dense = pooled(dense_states, [], mask, "all")
+    set_mode(model, "hard", [0.0, 0.0, math.inf, 0.0, 0.0, 0.0])
+    states, masks = model.encode(ids, types, mask)
+    real = mask.to(torch.float32)
+    rest = real.clone()
+    rest[:, 0] = 0
+    expected = (states[-1][:, 0] + (dense_states[-1] * rest[..., None]).sum(1)) / real.sum(1, keepdim=True)
+    torch.testing.assert_close(with_dense_in_place_of_pruned(states, masks, mask, dense_states[-1]), expected)
+    assert not torch.allclose(expected, dense)  # [CLS] attended to itself alone after layer 2
+    set_mode(model, "hard", [0.0] * LAYERS)
+    states, masks = model.encode(ids, types, mask)
+    torch.testing.assert_close(with_dense_in_place_of_pruned(states, masks, mask, dense_states[-1]), dense,
+                               atol=1e-5, rtol=1e-5)
+
+
+def test_identity_maps_give_the_engine_rule(model, batch):
+    ids, types, mask = batch
+    set_mode(model, "hard", [0.0, 0.0, math.inf, 0.0, 0.0, 0.0])
+    states, masks = model.encode(ids, types, mask)
+    width = states[0].shape[-1]
+    identity = [(torch.eye(width), torch.zeros(width))] * LAYERS
+    torch.testing.assert_close(with_pruned_mapped(states, masks, mask, identity), pooled(states, masks, mask, "all"))
+    shifted = [(torch.eye(width), torch.ones(width))] * LAYERS  # pruned tokens moved by 1 in every dimension
+    gone = (mask.sum(1, keepdim=True) - 1) / mask.sum(1, keepdim=True)  # all but [CLS]
+    torch.testing.assert_close(with_pruned_mapped(states, masks, mask, shifted), pooled(states, masks, mask, "all") + gone)
 
 
 def test_loss_is_zero_when_nothing_is_pruned_and_lambda_raises_thresholds(model, batch):

@@ -45,6 +45,8 @@ def parse_args(argv=None):
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--threshold-lr", type=float, default=1e-3)
     p.add_argument("--final-token-threshold", type=float, default=0.06, help="θ_l starts at this · l / L")
+    p.add_argument("--first-pruning-layer", type=int, default=0,
+                   help="layers before this one keep θ = 0 (prune nothing): their states feed every later layer")
     p.add_argument("--max-sentences", type=int, default=4000, help="sentences drawn from the training sets")
     p.add_argument("--holdout", type=int, default=256, help="sentences held out to measure FLOPs and cosine")
     p.add_argument("--control-every", type=int, default=10)
@@ -164,7 +166,10 @@ def main(argv=None):
     hf.requires_grad_(False)
     hf.eval()  # no dropout: the student is the teacher with pruning, nothing else
     layers = hf.config.num_hidden_layers
-    model = PruningClassifier(hf, [args.final_token_threshold * l / layers for l in range(layers)])
+    model = PruningClassifier(hf, [args.final_token_threshold * l / layers if l >= args.first_pruning_layer else 0.0
+                                   for l in range(layers)])
+    learning = (torch.arange(layers) >= args.first_pruning_layer).to(torch.float32)
+    model.thresholds.register_hook(lambda grad: grad * learning)  # Adam leaves a parameter with zero gradients as it is
     targets = {"train": dense_embeddings(model, train), "holdout": dense_embeddings(model, holdout)}
     lam, reduction, cosine = learn(model, train, holdout, targets, args, log)
     thresholds = [max(0.0, t) for t in model.thresholds.tolist()]  # the engine wants none negative
