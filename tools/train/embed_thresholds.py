@@ -46,7 +46,7 @@ def parse_args(argv=None):
     p.add_argument("--threshold-lr", type=float, default=1e-3)
     p.add_argument("--final-token-threshold", type=float, default=0.06, help="θ_l starts at this · l / L")
     p.add_argument("--first-pruning-layer", type=int, default=0,
-                   help="layers before this one keep θ = 0 (prune nothing): their states feed every later layer")
+                   help="layers before this one never prune, in training too, and are written with θ = 0")
     p.add_argument("--max-sentences", type=int, default=4000, help="sentences drawn from the training sets")
     p.add_argument("--holdout", type=int, default=256, help="sentences held out to measure FLOPs and cosine")
     p.add_argument("--control-every", type=int, default=10)
@@ -135,13 +135,14 @@ def learn(model, train, holdout, targets, args, log):
     return lam, reduction, cosine
 
 
-def write_model(base: Path, out: Path, thresholds, max_length):
-    """base, unchanged but for config.json's "ltp" section and model_max_length."""
+def write_model(base: Path, out: Path, thresholds, max_length, mean_over):
+    """base, unchanged but for config.json's "ltp" section (with the pooling rule
+    trained with as its default) and model_max_length."""
     with staged_folder(out) as folder:
         shutil.copytree(base, folder, dirs_exist_ok=True)
         config = json.loads((base / "config.json").read_text())
         config["ltp"] = {"format_version": 1, "prune_mode": "absolute_threshold", "thresholds": thresholds,
-                         "score_norm_length": None}
+                         "score_norm_length": None, "mean_over": mean_over}
         (folder / "config.json").write_text(json.dumps(config, indent=2) + "\n")
         copy_tokenizer(base, folder, max_length)
 
@@ -166,14 +167,14 @@ def main(argv=None):
     hf.requires_grad_(False)
     hf.eval()  # no dropout: the student is the teacher with pruning, nothing else
     layers = hf.config.num_hidden_layers
+    if not 0 <= args.first_pruning_layer < layers:
+        raise SystemExit(f"--first-pruning-layer {args.first_pruning_layer}: expected 0 to {layers - 1}")
     model = PruningClassifier(hf, [args.final_token_threshold * l / layers if l >= args.first_pruning_layer else 0.0
-                                   for l in range(layers)])
-    learning = (torch.arange(layers) >= args.first_pruning_layer).to(torch.float32)
-    model.thresholds.register_hook(lambda grad: grad * learning)  # Adam leaves a parameter with zero gradients as it is
+                                   for l in range(layers)], first_pruning_layer=args.first_pruning_layer)
     targets = {"train": dense_embeddings(model, train), "holdout": dense_embeddings(model, holdout)}
     lam, reduction, cosine = learn(model, train, holdout, targets, args, log)
     thresholds = [max(0.0, t) for t in model.thresholds.tolist()]  # the engine wants none negative
-    write_model(args.base, args.out / "model-ltp", thresholds, args.max_length)
+    write_model(args.base, args.out / "model-ltp", thresholds, args.max_length, args.mean_over)
     log(event="done", lam=lam, holdout_flops_reduction=reduction, holdout_cosine=cosine, thresholds=thresholds)
     print(f"holdout: {reduction:.2f}x fewer FLOPs, mean cosine to dense {cosine:.4f}; thresholds "
           + ",".join(f"{t:.5f}" for t in thresholds) + f" -> {args.out / 'model-ltp'}")

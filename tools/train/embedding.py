@@ -11,15 +11,19 @@ import torch
 from tools.train.ltp_model import alive_counts
 
 
-def pooled(states, masks, attention_mask, mean_over):
+def pooled(states, masks, attention_mask, mean_over, exit_maps=None):
     """[B × H] mean-pooled embeddings. states, masks: PruningClassifier.encode's;
     mean_over: "all" (a pruned token as it left, over the original length) or
-    "survivors" (the last layer's alive tokens only)."""
+    "survivors" (the last layer's alive tokens only). exit_maps (with "all"):
+    per layer l, (W, b) sending a token that leaves at l to state · W + b instead."""
     real = attention_mask.to(states[0].dtype)
     alive, summed = real, 0.0
-    for state, mask in zip(states, masks):
+    for l, (state, mask) in enumerate(zip(states, masks)):
         after = alive * mask
         if mean_over == "all":
+            if exit_maps:
+                weight, bias = exit_maps[l]
+                state = state @ weight + bias
             summed = summed + ((alive - after)[..., None] * state).sum(dim=1)
         alive = after
     summed = summed + (alive[..., None] * states[-1]).sum(dim=1)

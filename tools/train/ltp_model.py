@@ -6,7 +6,8 @@ scored exactly as the C++ engine scores (docs/pruning.md):
 modes: dense; soft (mask = sigmoid((s - theta_l) / T) multiplies each layer's
 output and the keys of later layers, thresholds learnable); hard (tokens with
 s < max(1e-5, theta_l) are masked with -10000 from the next layer on, as the
-paper's code does). Position 0 is never pruned."""
+paper's code does). Position 0 is never pruned, nor is any token at layers
+before first_pruning_layer (their thresholds get no gradient)."""
 import math
 
 import torch
@@ -14,11 +15,12 @@ from torch import nn
 
 
 class PruningClassifier(nn.Module):
-    def __init__(self, hf_model, initial_thresholds, temperature=1e-3):
+    def __init__(self, hf_model, initial_thresholds, temperature=1e-3, first_pruning_layer=0):
         super().__init__()
         self.hf = hf_model
         self.thresholds = nn.Parameter(torch.tensor(initial_thresholds, dtype=torch.float32))
         self.temperature = temperature
+        self.first_pruning_layer = first_pruning_layer
         self.mode = "dense"
 
     def forward(self, input_ids, token_type_ids, attention_mask):
@@ -58,7 +60,7 @@ class PruningClassifier(nn.Module):
             ctx = (dropout(probs) @ v).transpose(1, 2).reshape(batch, n, width)
             a = attention_output(layer, ctx, h)
             out = layer.output(layer.intermediate(a), a)
-            if self.mode != "dense":
+            if self.mode != "dense" and l >= self.first_pruning_layer:
                 raw = (probs * alive[:, None, :, None]).sum(dim=(1, 2))
                 score = raw / (heads * alive.sum(dim=-1, keepdim=True))
                 theta = self.thresholds[l]

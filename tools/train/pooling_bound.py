@@ -1,18 +1,17 @@
-"""How close can any pooling rule bring a pruned embedder to its dense embeddings?
+"""Where a pruned embedder's loss lies: in the survivors, or in the pruned tokens?
 
 For every distinct sentence of a GLUE dev set, runs the model dense and with
 its thresholds (hard, as the engine prunes) and reports the mean cosine to the
-dense embedding of three mean-pooling rules:
+dense embedding of these mean pooling rules:
 
-- all: each pruned token as it left (the engine's default rule);
-- survivors: the last layer's alive tokens only;
+- all: each pruned token as it left (the engine's rule unless the folder says otherwise);
+- survivors: the last layer's alive tokens only (the engine's other rule);
 - linear (with --fit-data): each pruned token mapped from the state it left
   with by a per-layer least-squares map to the dense model's final states,
   fitted on sentences of the GLUE training sets (the best linear read-out);
-- bound: the survivors as they are, each pruned token replaced by its state at
-  the end of the dense model. No rule sees those states, so this is the most
-  any rule could recover: what is lost beyond it is lost in the survivors
-  themselves, which attended to fewer tokens.
+- oracle: the survivors as they are, each pruned token filled in with its
+  state at the end of the dense model. No rule sees those states; what this
+  loses is lost in the survivors themselves, which attended to fewer tokens.
 
     python -m tools.train.pooling_bound --model runs/embed-l0.7/model-ltp --data data/glue/STS-B --threshold-scale 2 \
         --fit-data GLUE_DIR
@@ -51,7 +50,7 @@ def dev_sentences(task_dir: Path):
     return sorted(found)
 
 
-def with_dense_in_place_of_pruned(states, masks, attention_mask, dense_final):
+def oracle_fill_in(states, masks, attention_mask, dense_final):
     """[B × H] mean over all tokens: survivors as they end, pruned tokens as the dense model ends them."""
     real = attention_mask.to(states[-1].dtype)
     alive = real
@@ -63,7 +62,7 @@ def with_dense_in_place_of_pruned(states, masks, attention_mask, dense_final):
 
 @torch.no_grad()
 def linear_maps(model, examples, ridge=1e-2):
-    """Per layer l, (W, b) minimising |x W + b − y|² + ridge |W|² over the real tokens of
+    """Per layer l, (W, b) minimising |x W + b − y|² + ridge (|W|² + |b|²) over the real tokens of
     the dense runs, x a token's state entering layer l and y its final state."""
     model.mode = "dense"
     batches = []
@@ -82,22 +81,11 @@ def linear_maps(model, examples, ridge=1e-2):
     return maps
 
 
-def with_pruned_mapped(states, masks, attention_mask, maps):
-    """[B × H] mean over all tokens, each pruned token as maps[l] sends the state it left layer l with."""
-    real = attention_mask.to(states[-1].dtype)
-    alive, summed = real, 0.0
-    for state, mask, (w, b) in zip(states, masks, maps):
-        after = alive * mask
-        summed = summed + ((alive - after)[..., None] * (state @ w + b)).sum(dim=1)
-        alive = after
-    return (summed + (alive[..., None] * states[-1]).sum(dim=1)) / real.sum(dim=-1, keepdim=True)
-
-
 @torch.no_grad()
 def cosines(model, examples, maps=None):
     """(FLOPs reduction, {rule: mean cosine to dense}) over the examples."""
     cosine = torch.nn.functional.cosine_similarity
-    lengths, kept, found = [], [], {"all": [], "survivors": [], "bound": []}
+    lengths, kept, found = [], [], {"all": [], "survivors": [], "oracle": []}
     if maps:
         found["linear"] = []
     for indices in by_length(examples):
@@ -109,10 +97,9 @@ def cosines(model, examples, maps=None):
         states, masks = model.encode(ids, types, mask)
         found["all"] += cosine(pooled(states, masks, mask, "all"), dense, dim=-1).tolist()
         found["survivors"] += cosine(pooled(states, masks, mask, "survivors"), dense, dim=-1).tolist()
-        bound = with_dense_in_place_of_pruned(states, masks, mask, dense_states[-1])
-        found["bound"] += cosine(bound, dense, dim=-1).tolist()
+        found["oracle"] += cosine(oracle_fill_in(states, masks, mask, dense_states[-1]), dense, dim=-1).tolist()
         if maps:
-            found["linear"] += cosine(with_pruned_mapped(states, masks, mask, maps), dense, dim=-1).tolist()
+            found["linear"] += cosine(pooled(states, masks, mask, "all", maps), dense, dim=-1).tolist()
         lengths += mask.sum(dim=-1).tolist()
         kept += alive_counts(masks, mask).tolist()
     return flops_reduction(model.hf.config, lengths, kept), {k: sum(v) / len(v) for k, v in found.items()}
@@ -122,8 +109,9 @@ def main(argv=None):
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     section = json.loads((args.model / "config.json").read_text()).get("ltp")
-    if not section or section.get("prune_mode") != "absolute_threshold":
-        raise SystemExit(f"{args.model / 'config.json'}: no \"ltp\" section with absolute thresholds")
+    if not section or section.get("prune_mode") != "absolute_threshold" or section.get("score_norm_length"):
+        raise SystemExit(f"{args.model / 'config.json'}: expected an \"ltp\" section with absolute thresholds "
+                         "and no score_norm_length (the scores this tool computes)")
     thresholds = [t * args.threshold_scale for t in section["thresholds"]]
     tok = AutoTokenizer.from_pretrained(args.model)
     texts = dev_sentences(args.data)
@@ -132,7 +120,7 @@ def main(argv=None):
     model = PruningClassifier(hf, thresholds)
     maps = None
     if args.fit_data:
-        fit = sentences(args.fit_data, TASKS, args.fit_sentences, seed=0)
+        fit = sentences(args.fit_data, list(TASKS), args.fit_sentences, seed=0)
         maps = linear_maps(model, tokenised(tok, fit, args.max_length))
     reduction, found = cosines(model, examples, maps)
     print(f"{args.model} × {args.threshold_scale:g} on {len(texts)} {args.data.name} dev sentences: "
