@@ -9,8 +9,8 @@ EncoderOptions resolve_encoder_options(const ModelConfig& config, const EncoderO
   options.pruning = apply_overrides(config.pruning, overrides.pruning, config.num_layers);
   options.pooling = overrides.pooling.value_or(config.pooling);
   options.normalize = overrides.normalize.value_or(config.normalize_embeddings);
-  if (const auto every_token = overrides.pool_pruned_tokens ? overrides.pool_pruned_tokens : config.pool_pruned_tokens)
-    options.pool_pruned_tokens = *every_token;
+  options.pool_pruned_tokens =
+      overrides.pool_pruned_tokens.value_or(config.pool_pruned_tokens.value_or(options.pool_pruned_tokens));
   return options;
 }
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+from tools.train.glue import TASKS, read_split
+
 
 def quantize_rows(x, levels=255):
     """x after u8 per-row quantization and back (the range widened to hold 0)."""
@@ -40,8 +42,8 @@ def main():
     torch.set_num_threads(1)
     tok = AutoTokenizer.from_pretrained(args.model)
     model = AutoModelForSequenceClassification.from_pretrained(args.model).eval()
-    rows = [line.rstrip("\n").split("\t") for line in open(args.data / "dev.tsv")][1:]
-    inputs = [tok(r[1], r[2], truncation=True, max_length=128, return_tensors="pt") for r in rows]
+    rows = read_split(args.data.parent, TASKS[args.data.name], "dev")
+    inputs = [tok(text, pair, truncation=True, max_length=128, return_tensors="pt") for text, pair, _ in rows]
     linears = [m for n, m in model.named_modules() if isinstance(m, torch.nn.Linear) and "encoder" in n]
 
     def run(n=None):

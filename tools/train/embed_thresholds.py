@@ -26,7 +26,7 @@ from tools.train.batching import collate, numbered_batches
 from tools.train.embedding import distillation_loss, pooled
 from tools.train.export import copy_tokenizer
 from tools.train.flops import flops_reduction
-from tools.train.glue import TASKS, read_split
+from tools.train.glue import distinct_sentences
 from tools.train.lambda_control import LambdaController
 from tools.train.ltp_model import PruningClassifier, alive_counts
 from tools.train.stages import as_exported
@@ -58,11 +58,7 @@ def parse_args(argv=None):
 
 def sentences(glue_dir: Path, task_names, count, seed):
     """Up to `count` distinct sentences (both sides of pairs) from the tasks' train.tsv, in random order."""
-    found = set()
-    for name in task_names:
-        for text, pair, _ in read_split(glue_dir, TASKS[name], "train"):
-            found.update(s for s in (text, pair) if s)
-    ordered = sorted(found)
+    ordered = distinct_sentences(glue_dir, task_names, "train")
     random.Random(seed).shuffle(ordered)
     return ordered[:count]
 

@@ -46,3 +46,12 @@ def read_split(glue_dir: Path, task: Task, split: str):
             raise ValueError(f"{task.name}/{split}.tsv line {number}: malformed row ({e})") from None
         rows.append((text, pair, label))
     return rows
+
+
+def distinct_sentences(glue_dir: Path, task_names, split):
+    """The tasks' distinct sentences in one split (both sides of pairs), sorted; labels ignored."""
+    found = set()
+    for name in task_names:
+        for text, pair, _ in read_split(glue_dir, TASKS[name], split):
+            found.update(s for s in (text, pair) if s)
+    return sorted(found)

@@ -26,7 +26,7 @@ from transformers import AutoModel, AutoTokenizer
 from tools.train.embed_thresholds import batch_of, by_length, sentences, tokenised
 from tools.train.embedding import pooled
 from tools.train.flops import flops_reduction
-from tools.train.glue import TASKS, read_split
+from tools.train.glue import TASKS, distinct_sentences
 from tools.train.ltp_model import PruningClassifier, alive_counts
 
 
@@ -40,14 +40,6 @@ def parse_args(argv=None):
     p.add_argument("--max-length", type=int, default=128)
     p.add_argument("--threads", type=int, default=1)
     return p.parse_args(argv)
-
-
-def dev_sentences(task_dir: Path):
-    """The distinct sentences of a dev set (both sides of pairs), sorted."""
-    found = set()
-    for text, pair, _ in read_split(task_dir.parent, TASKS[task_dir.name], "dev"):
-        found.update(s for s in (text, pair) if s)
-    return sorted(found)
 
 
 def oracle_fill_in(states, masks, attention_mask, dense_final):
@@ -114,7 +106,7 @@ def main(argv=None):
                          "and no score_norm_length (the scores this tool computes)")
     thresholds = [t * args.threshold_scale for t in section["thresholds"]]
     tok = AutoTokenizer.from_pretrained(args.model)
-    texts = dev_sentences(args.data)
+    texts = distinct_sentences(args.data.parent, [args.data.name], "dev")
     examples = tokenised(tok, texts, args.max_length)
     hf = AutoModel.from_pretrained(args.model, add_pooling_layer=False).eval()
     model = PruningClassifier(hf, thresholds)
