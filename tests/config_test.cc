@@ -107,7 +107,14 @@ TEST_CASE("config: bad pruning sections are load errors") {
   CHECK(with_ltp({{"prune_mode", "topk"}, {"keep_rate", 0.0}}).find("keep_rate is 0") != std::string::npos);
   CHECK(with_ltp({{"prune_mode", "topk"}, {"keep_rate", 1.5}}).find("expected a value in (0, 1]") !=
         std::string::npos);
-  CHECK(with_ltp({{"prune_mode", "topk"}}).find("topk needs a keep_rate") != std::string::npos);
+  CHECK(with_ltp({{"prune_mode", "topk"}}).find("topk needs either a keep_rate") != std::string::npos);
+  CHECK(with_ltp({{"prune_mode", "topk"}, {"keep_rates", json::array({1, 1, 0.5, 0.5, 0.5, 0.5})}}).empty());
+  CHECK(with_ltp({{"prune_mode", "topk"}, {"keep_rate", 0.5}, {"keep_rates", json::array({1, 1, 1, 1, 1, 1})}})
+            .find("not both") != std::string::npos);
+  CHECK(with_ltp({{"prune_mode", "topk"}, {"keep_rates", json::array({1, 1, 1, 1, 1, 1.5})}})
+            .find("keep rate of layer 5 is 1.5") != std::string::npos);
+  CHECK(with_ltp({{"prune_mode", "topk"}, {"keep_rates", "half"}})
+            .find("field \"keep_rates\" is \"half\", expected a list of numbers") != std::string::npos);
   CHECK(with_ltp({{"prune_mode", "sparse"}}).find("unknown prune mode 'sparse'") != std::string::npos);
   CHECK(with_ltp({{"prune_mode", "rising_threshold"}}).find("final_token_threshold") != std::string::npos);
   CHECK(with_ltp({{"prune_mode", "absolute_threshold"}, {"thresholds", six}, {"score_norm_length", 0}})

@@ -195,6 +195,19 @@ TEST_CASE("ltp-eval: JSON report and a sweep with CSV and SVG") {
   CHECK(svg.find("tiny-bert on SST-2: accuracy vs FLOPs") != std::string::npos);
   CHECK(svg.find("FLOPs relative to dense") != std::string::npos);
   CHECK(svg.find(">dense</text>") != std::string::npos);
+  // Per-layer top-k rates, one list per point: all ones is dense; halving from layer 1 on halves what layers 1-5 keep.
+  const auto rates_json = dir.path() / "rates.json";
+  REQUIRE(run_command(base + " --sweep 'keep-rates=1,1,1,1,1,1;1,0.5,0.5,0.5,0.5,0.5' --sweep-out " + prefix +
+                      " --json " + rates_json.string() + " > /dev/null 2>&1") == 0);
+  const auto points = nlohmann::json::parse(test::read_file(rates_json));
+  REQUIRE(points.size() == 3);  // dense, then the two points
+  CHECK(points[1]["point"] == "keep-rates=1,1,1,1,1,1");
+  CHECK(points[1]["flops"]["reduction"] == 1.0);
+  const auto& kept = points[2]["tokens_kept_per_layer"];
+  CHECK(kept[0].get<double>() == points[0]["tokens_kept_per_layer"][0].get<double>());
+  CHECK(kept[1].get<double>() / kept[0].get<double>() == doctest::Approx(0.5).epsilon(0.15));  // rounding, position 0
+  CHECK(kept[5].get<double>() <= kept[1].get<double>());  // k each layer; position 0 may join the top k
+  CHECK(run_command(base + " --sweep 'keep-rates=1,0.5' 2> /dev/null") == 1);  // 2 rates for 6 layers
   CHECK(run_command(base + " --sweep depth=1,2 2> /dev/null") == 1);
   CHECK(run_command(base + " --task MNLI 2> /dev/null") == 2);  // a 2-label model on a 3-class task
   CHECK(run_command(std::string(LTP_EVAL_BINARY) + " -m " + test::model_dir("tiny-bert").string() +

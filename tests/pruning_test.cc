@@ -147,6 +147,36 @@ TEST_CASE("pruning: topk keep rates follow the SpAtten cascade, k rounds half to
   CHECK(kept.size() == 7);
 }
 
+TEST_CASE("pruning: topk per-layer keep rates replace the cascade") {
+  const auto golden = test::load_golden("tiny-mpnet");
+  const auto model = Model::load(test::model_dir("tiny-mpnet"));
+  const int layers = model->config().num_layers;
+  std::vector<Encoding> inputs;
+  for (const auto& r : golden["pruning"][0]["inputs"]) inputs.push_back(test::golden_input(r));
+  // The cascade's own rates, given per layer, decide exactly as the cascade does.
+  std::vector<float> cascade;
+  for (int l = 0; l < layers; ++l) cascade.push_back(static_cast<float>(topk_layer_keep_rate(0.3, l, layers)));
+  const auto by_rate = run_with(*model, {PruneMode::TopK, {}, {}, 0.3f}, inputs);
+  const auto by_rates = run_with(*model, {PruneMode::TopK, {}, {}, {}, cascade}, inputs);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    CHECK(by_rates[i].tokens_kept == by_rate[i].tokens_kept);
+    test::check_close(by_rates[i].values, by_rate[i].values, 0.0, 0.0, "per-layer rates equal to the cascade");
+  }
+  // Rates the cascade cannot express: pruning from layer 1, k = round(n0 · r_l) at every layer.
+  std::vector<float> early(static_cast<size_t>(layers), 0.5f);
+  early[0] = 1.0f;
+  const auto pruned = run_with(*model, {PruneMode::TopK, {}, {}, {}, early}, inputs);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const int n0 = static_cast<int>(inputs[i].ids.size());
+    const int k = std::max(1, static_cast<int>(std::nearbyint(0.5f * static_cast<float>(n0))));
+    CHECK(pruned[i].tokens_kept[0] == n0);
+    for (int l = 1; l < layers; ++l) {
+      const int kept = pruned[i].tokens_kept[static_cast<size_t>(l)];
+      CHECK((kept == k || kept == k + 1));  // k, plus position 0 when it is not among them
+    }
+  }
+}
+
 TEST_CASE("pruning: absolute thresholds compare s = raw / (H·N) with max(1e-5, θ)") {
   const std::vector<float> raw = {4.0f, 1.0f, 3.0f, 2.0f};  // H = 2, N = 4 alive: s = raw / 8
   std::vector<int> kept;
@@ -180,6 +210,20 @@ TEST_CASE("pruning: command-line overrides") {
   CHECK_THROWS_WITH_AS(apply_overrides(base, {true, {}, {}, 0.3f}, 2), doctest::Contains("running dense"), Error);
   CHECK_THROWS_WITH_AS(apply_overrides(base, {false, {}, 0.5f, 0.3f}, 2), doctest::Contains("exclude each other"),
                        Error);
+  const std::vector<float> rates = {1.0f, 0.5f};
+  const auto per_layer = apply_overrides({PruneMode::TopK, {}, {}, 0.3f}, {false, {}, {}, {}, rates}, 2);
+  CHECK(per_layer.keep_rates == rates);
+  CHECK(!per_layer.keep_rate);  // the override replaces the folder's cascade
+  CHECK(apply_overrides(per_layer, {false, {}, {}, 0.3f}, 2).keep_rates.empty());
+  CHECK_THROWS_WITH_AS(apply_overrides(base, {false, {}, {}, 0.3f, rates}, 2), doctest::Contains("exclude each other"),
+                       Error);
+  CHECK_THROWS_WITH_AS(apply_overrides(base, {false, {}, 0.5f, {}, rates}, 2), doctest::Contains("exclude each other"),
+                       Error);
+  CHECK_THROWS_WITH_AS(apply_overrides(base, {true, {}, {}, {}, rates}, 2), doctest::Contains("running dense"), Error);
+  CHECK_THROWS_WITH_AS(apply_overrides(base, {false, {}, {}, {}, std::vector<float>{0.5f}}, 2),
+                       doctest::Contains("needs 2 keep_rates (one per layer), got 1"), Error);
+  CHECK_THROWS_WITH_AS(apply_overrides(base, {false, {}, {}, {}, std::vector<float>{1.0f, 0.0f}}, 2),
+                       doctest::Contains("keep rate of layer 1 is 0"), Error);
 }
 
 TEST_CASE("flops: per-layer accounting") {

@@ -16,15 +16,18 @@ struct PruneOverrides {
   std::optional<std::vector<float>> thresholds;  // --thresholds
   std::optional<float> threshold_scale;     // --threshold-scale
   std::optional<float> keep_rate;           // --keep-rate
+  std::optional<std::vector<float>> keep_rates = {};  // --keep-rates
 };
 
 // Throws ltp::Error (naming `where`) on NaN/negative thresholds, a threshold
-// count other than num_layers, or a topk keep rate outside (0, 1].
+// count other than num_layers, or topk without exactly one of keep_rate and
+// keep_rates (one per layer), or with a rate outside (0, 1].
 void validate_pruning(const PruningConfig& config, int num_layers, const std::string& where);
 
 // The configuration after overrides, validated. Throws ltp::Error on
-// overrides that contradict each other (disable with any other; keep_rate with
-// threshold_scale), so no choice of the caller is silently dropped.
+// overrides that contradict each other (disable with any other; keep_rate,
+// keep_rates and threshold_scale with each other), so no choice of the caller
+// is silently dropped.
 PruningConfig apply_overrides(PruningConfig config, const PruneOverrides& overrides, int num_layers);
 
 // thresholds for rising_threshold: final * l / L.
@@ -55,6 +58,7 @@ class TokenPruner {
   PruningConfig config_;
   int num_layers_;
   int num_heads_;
+  std::vector<double> topk_rates_;  // per layer; empty unless topk
 };
 
 }  // namespace ltp

@@ -37,7 +37,8 @@ const char* device_name(Device device) { return device == Device::CPU ? "cpu" : 
 
 void load(Runner* self, const std::filesystem::path& path, std::string device, std::optional<std::string> precision,
           int threads, std::optional<int> max_length, bool prune, std::optional<std::vector<float>> thresholds,
-          std::optional<float> threshold_scale, std::optional<float> keep_rate, std::optional<std::string> pooling,
+          std::optional<float> threshold_scale, std::optional<float> keep_rate,
+          std::optional<std::vector<float>> keep_rates, std::optional<std::string> pooling,
           std::optional<bool> normalize, std::optional<bool> pool_pruned_tokens) {
   const RunnerOptions options{
       .device = std::move(device),
@@ -45,7 +46,8 @@ void load(Runner* self, const std::filesystem::path& path, std::string device, s
       .threads = threads,
       .max_length = max_length,
       .overrides = {.pruning = {.disable = !prune, .thresholds = std::move(thresholds),
-                                .threshold_scale = threshold_scale, .keep_rate = keep_rate},
+                                .threshold_scale = threshold_scale, .keep_rate = keep_rate,
+                                .keep_rates = std::move(keep_rates)},
                     .pooling = pooling ? std::optional(parse_pooling(*pooling)) : std::nullopt,
                     .normalize = normalize,
                     .pool_pruned_tokens = pool_pruned_tokens}};
@@ -138,14 +140,14 @@ NB_MODULE(_ltp, m) {
                      "the GIL and each call runs on its own buffers.")
       .def("__init__", &load, "path"_a, nb::kw_only(), "device"_a = "cpu", "precision"_a = nb::none(),
            "threads"_a = 0, "max_length"_a = nb::none(), "prune"_a = true, "thresholds"_a = nb::none(),
-           "threshold_scale"_a = nb::none(), "keep_rate"_a = nb::none(), "pooling"_a = nb::none(),
+           "threshold_scale"_a = nb::none(), "keep_rate"_a = nb::none(), "keep_rates"_a = nb::none(), "pooling"_a = nb::none(),
            "normalize"_a = nb::none(), "pool_pruned_tokens"_a = nb::none(),
            "Loads a model folder (config.json, model.safetensors, tokenizer files), as ltp-run -m does. "
            "device: 'cpu' or 'cuda'. precision: 'fp32', 'bf16', 'int8' (cpu only), 'fp16' or 'tf32' (cuda only) (default: config.json's "
            "ltp.precision, else fp32). threads: CPU threads of each encode call (0: OpenMP's default, all "
            "cores). max_length: tokens per input after truncation (default: the length the model was trained "
-           "at). prune=False runs dense; thresholds, threshold_scale and keep_rate override config.json's "
-           "pruning as --thresholds, --threshold-scale and --keep-rate do. Models without a head: pooling "
+           "at). prune=False runs dense; thresholds, threshold_scale, keep_rate and keep_rates override config.json's "
+           "pruning as --thresholds, --threshold-scale, --keep-rate and --keep-rates do. Models without a head: pooling "
            "('cls' or 'mean'), normalize, and pool_pruned_tokens (False: mean over the last layer's survivors "
            "only; default: config.json's ltp.mean_over, else True). Raises ltp.Error naming the file, field or option at fault.")
       .def("encode", &encode, "inputs"_a, "batch_size"_a = 32, "trace"_a = false,

@@ -15,6 +15,8 @@ CASES = {
     "default, pruned": (DEFAULT_MODEL, TEXTS, {}, []),
     "default, dense": (DEFAULT_MODEL, TEXTS, {"prune": False}, ["--prune", "none"]),
     "default, topk": (DEFAULT_MODEL, TEXTS, {"keep_rate": 0.5}, ["--keep-rate", "0.5"]),
+    "default, topk per layer": (DEFAULT_MODEL, TEXTS, {"keep_rates": [1, 0.8, 0.6, 0.5, 0.4, 0.3]},
+                                ["--keep-rates", "1,0.8,0.6,0.5,0.4,0.3"]),
     "default, scaled, short": (DEFAULT_MODEL, TEXTS, {"threshold_scale": 2.0, "max_length": 24},
                                ["--threshold-scale", "2", "--max-length", "24"]),
     "tiny-bert, text": (MODELS / "tiny-bert", sentences(40), {}, []),

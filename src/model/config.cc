@@ -40,14 +40,18 @@ PruningConfig parse_pruning(const json& section, int num_layers, const std::stri
   } catch (const Error& e) {
     throw Error(where + ": \"ltp.prune_mode\": " + e.what());
   }
-  if (f.has("thresholds")) {
-    if (!f.at("thresholds").is_array()) f.fail("thresholds", "a list of numbers");
-    for (const auto& t : f.at("thresholds")) {
+  // Ranges are checked by validate_pruning, which names the layer.
+  const auto numbers = [&](const char* name) {
+    std::vector<float> values;
+    if (!f.at(name).is_array()) f.fail(name, "a list of numbers");
+    for (const auto& v : f.at(name)) {
       // JSON has no NaN literal; null and strings stand in for it in hand-edited files.
-      if (!t.is_number()) f.fail("thresholds", "a list of numbers");
-      p.thresholds.push_back(t.get<float>());
+      if (!v.is_number()) f.fail(name, "a list of numbers");
+      values.push_back(v.template get<float>());
     }
-  }
+    return values;
+  };
+  if (f.has("thresholds")) p.thresholds = numbers("thresholds");
   if (p.mode == PruneMode::RisingThreshold && p.thresholds.empty()) {
     if (!f.has("final_token_threshold"))
       throw Error(where + ": rising_threshold needs \"ltp.final_token_threshold\" (a number) or \"ltp.thresholds\"");
@@ -55,6 +59,7 @@ PruningConfig parse_pruning(const json& section, int num_layers, const std::stri
   }
   if (f.has("score_norm_length")) p.score_norm_length = static_cast<int>(f.integer("score_norm_length", 1, kMaxPositions));
   if (f.has("keep_rate")) p.keep_rate = static_cast<float>(f.number("keep_rate", -1e30, 1e30));  // range: validate_pruning
+  if (f.has("keep_rates")) p.keep_rates = numbers("keep_rates");
   validate_pruning(p, num_layers, where);
   return p;
 }

@@ -24,19 +24,29 @@ void validate_pruning(const PruningConfig& config, int num_layers, const std::st
     }
   }
   if (config.mode == PruneMode::TopK) {
-    if (!config.keep_rate) throw Error(where + ": topk needs a keep_rate in (0, 1]");
-    const float r = *config.keep_rate;
-    if (!(r > 0.0f && r <= 1.0f))
-      throw Error(where + ": topk keep_rate is " + std::to_string(r) + ", expected a value in (0, 1]");
+    if (config.keep_rate.has_value() == !config.keep_rates.empty())
+      throw Error(where + ": topk needs either a keep_rate in (0, 1] or keep_rates (one per layer), not both");
+    const auto check_rate = [&](float r, const std::string& what) {
+      if (!(r > 0.0f && r <= 1.0f))
+        throw Error(where + ": topk " + what + " is " + std::to_string(r) + ", expected a value in (0, 1]");
+    };
+    if (config.keep_rate) check_rate(*config.keep_rate, "keep_rate");
+    if (!config.keep_rates.empty() && config.keep_rates.size() != static_cast<size_t>(num_layers))
+      throw Error(where + ": topk needs " + std::to_string(num_layers) + " keep_rates (one per layer), got " +
+                  std::to_string(config.keep_rates.size()));
+    for (size_t l = 0; l < config.keep_rates.size(); ++l)
+      check_rate(config.keep_rates[l], "keep rate of layer " + std::to_string(l));
   }
 }
 
 PruningConfig apply_overrides(PruningConfig config, const PruneOverrides& o, int num_layers) {
-  if (o.disable && (o.thresholds || o.threshold_scale || o.keep_rate))
-    throw Error("running dense (pruning off) leaves nothing for thresholds, a threshold scale or a keep rate to do: "
+  if (o.disable && (o.thresholds || o.threshold_scale || o.keep_rate || o.keep_rates))
+    throw Error("running dense (pruning off) leaves nothing for thresholds, a threshold scale or keep rates to do: "
                 "drop them");
-  if (o.keep_rate && o.threshold_scale)
+  if ((o.keep_rate || o.keep_rates) && o.threshold_scale)
     throw Error("a keep rate (topk) and a threshold scale exclude each other: give one");
+  if (o.keep_rate && o.keep_rates)
+    throw Error("a keep rate (the topk cascade) and per-layer keep rates exclude each other: give one");
   if (o.disable) {
     config.mode = PruneMode::None;
     return config;
@@ -54,6 +64,12 @@ PruningConfig apply_overrides(PruningConfig config, const PruneOverrides& o, int
   }
   if (o.keep_rate) {
     config.keep_rate = *o.keep_rate;
+    config.keep_rates.clear();
+    config.mode = PruneMode::TopK;
+  }
+  if (o.keep_rates) {
+    config.keep_rates = *o.keep_rates;
+    config.keep_rate.reset();
     config.mode = PruneMode::TopK;
   }
   validate_pruning(config, num_layers, "pruning options");
@@ -73,15 +89,28 @@ double topk_layer_keep_rate(double keep_rate, int layer, int num_layers) {
   return std::max(0.01, slope * (layer - unpruned + 1) + 1.0);
 }
 
+namespace {
+
+// topk's keep rate of every layer: keep_rates as given, else keep_rate's cascade.
+std::vector<double> topk_keep_rates(const PruningConfig& config, int num_layers) {
+  if (!config.keep_rates.empty()) return {config.keep_rates.begin(), config.keep_rates.end()};
+  std::vector<double> rates(static_cast<size_t>(num_layers));
+  for (int l = 0; l < num_layers; ++l) rates[static_cast<size_t>(l)] = topk_layer_keep_rate(*config.keep_rate, l, num_layers);
+  return rates;
+}
+
+}  // namespace
+
 TokenPruner::TokenPruner(PruningConfig config, int num_layers, int num_heads)
     : config_(std::move(config)), num_layers_(num_layers), num_heads_(num_heads) {
   validate_pruning(config_, num_layers_, "pruning configuration");
+  if (config_.mode == PruneMode::TopK) topk_rates_ = topk_keep_rates(config_, num_layers_);
 }
 
 bool TokenPruner::prunes_at(int layer) const {
   switch (config_.mode) {
     case PruneMode::None: return false;
-    case PruneMode::TopK: return topk_layer_keep_rate(*config_.keep_rate, layer, num_layers_) != 1.0;
+    case PruneMode::TopK: return topk_rates_[static_cast<size_t>(layer)] != 1.0;
     default: return config_.thresholds[static_cast<size_t>(layer)] != 0.0f;  // the reference skips θ = 0
   }
 }
@@ -110,7 +139,7 @@ void TokenPruner::select(int layer, const float* scores, int n, int original_len
       return;
     }
     case PruneMode::TopK: {
-      const double rate = topk_layer_keep_rate(*config_.keep_rate, layer, num_layers_);
+      const double rate = topk_rates_[static_cast<size_t>(layer)];
       // torch.round(lengths * rate) in float32, ties to even.
       const float product = static_cast<float>(original_length) * static_cast<float>(rate);
       const int k = static_cast<int>(std::nearbyint(product));

@@ -45,10 +45,13 @@ void add_prune_options(CLI::App& app, PruneOptions& o) {
   app.add_option("--thresholds", o.thresholds, "Per-layer thresholds, e.g. 0,0.01,0.02 (absolute_threshold unless "
                                                "config.json names another threshold mode)")
       ->delimiter(',');
-  // Conflicting choices (--prune none with another, --keep-rate with --threshold-scale) are
+  // Conflicting choices (--prune none with another, a keep rate with --threshold-scale) are
   // refused by apply_overrides, where the Python package meets the same rules.
   app.add_option("--threshold-scale", o.threshold_scale, "Multiply the thresholds by s (e.g. 0.5)");
   app.add_option("--keep-rate", o.keep_rate, "topk pruning with this final keep rate, in (0, 1]");
+  app.add_option("--keep-rates", o.keep_rates,
+                 "topk pruning with these per-layer keep rates instead of the cascade, e.g. 1,1,0.8,0.6")
+      ->delimiter(',');
 }
 
 void add_pooling_options(CLI::App& app, PoolingOptions& o) {
@@ -93,6 +96,7 @@ EncoderOptions resolve_encoder_options(const PruneOptions& p, const PoolingOptio
   if (!p.thresholds.empty()) overrides.pruning.thresholds = p.thresholds;
   overrides.pruning.threshold_scale = p.threshold_scale;
   overrides.pruning.keep_rate = p.keep_rate;
+  if (!p.keep_rates.empty()) overrides.pruning.keep_rates = p.keep_rates;
   if (!pooling.pooling.empty()) overrides.pooling = parse_pooling(pooling.pooling);
   if (!pooling.normalize.empty()) overrides.normalize = pooling.normalize == "on";
   if (!pooling.mean_over.empty()) overrides.pool_pruned_tokens = pooling.mean_over == "all";

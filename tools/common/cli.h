@@ -30,6 +30,7 @@ struct PruneOptions {
   std::vector<float> thresholds;
   std::optional<float> threshold_scale;
   std::optional<float> keep_rate;
+  std::vector<float> keep_rates;  // empty: not given
 };
 
 struct PoolingOptions {

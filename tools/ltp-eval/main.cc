@@ -58,7 +58,8 @@ int main(int argc, char** argv) {
       "  ltp-eval -m models/default --data data/glue/SST-2           task from the folder name\n"
       "  ltp-eval -m MODEL --task STS-B --data DIR --json report.json          machine-readable report\n"
       "  ltp-eval -m MODEL --data DIR --sweep threshold-scale=0,0.5,1,1.5,2    CSV + SVG of metric vs FLOPs\n"
-      "  ltp-eval -m MODEL --data DIR --sweep keep-rate=0.2,0.4,0.6 --limit 200   top-k baseline, quick");
+      "  ltp-eval -m MODEL --data DIR --sweep keep-rate=0.2,0.4,0.6 --limit 200   top-k baseline, quick\n"
+      "  ltp-eval -m MODEL --data DIR --sweep 'keep-rates=1,1,0.5,0.3;1,1,0.4,0.2'  top-k at given per-layer rates");
   ltp::cli::ModelOptions model_options;
   ltp::cli::PruneOptions prune_options;
   ltp::cli::PoolingOptions pooling_options;
@@ -70,7 +71,8 @@ int main(int argc, char** argv) {
   app.add_option("--json", json_path, "Write the report as JSON");
   app.add_option("--limit", limit, "Evaluate only the first N examples")->check(CLI::Range(1, 1000000));
   app.add_option("--batch-size", batch_size, "Inputs per batch")->check(CLI::Range(1, 1000000));
-  app.add_option("--sweep", sweep, "threshold-scale=..., keep-rate=... or thresholds=a,b;c,d (one evaluation each)");
+  app.add_option("--sweep", sweep,
+                 "threshold-scale=..., keep-rate=..., thresholds=a,b;c,d or keep-rates=a,b;c,d (one evaluation each)");
   app.add_option("--agreement", neighbours,
                  "Embedding models: each point's mean cosine to dense and K-nearest-neighbour overlap, over the dev sentences")
       ->check(CLI::Range(1, 1000));

@@ -33,18 +33,20 @@ std::vector<SweepPoint> parse_sweep(const std::string& spec, const cli::PruneOpt
     throw cli::UsageError("--sweep expects NAME=VALUES, e.g. threshold-scale=0,0.5,1");
   const std::string name = spec.substr(0, eq), values = spec.substr(eq + 1);
   std::vector<SweepPoint> points;
-  if (name == "thresholds") {
+  if (name == "thresholds" || name == "keep-rates") {
     for (const auto& list : split(values, ';')) {
-      SweepPoint p{"thresholds=" + list, base};
+      SweepPoint p{name + "=" + list, base};
       p.prune.prune = "config";
-      p.prune.thresholds.clear();
-      for (const auto& v : split(list, ',')) p.prune.thresholds.push_back(number(v, spec));
+      auto& per_layer = name == "thresholds" ? p.prune.thresholds : p.prune.keep_rates;
+      per_layer.clear();
+      for (const auto& v : split(list, ',')) per_layer.push_back(number(v, spec));
       points.push_back(std::move(p));
     }
     return points;
   }
   if (name != "threshold-scale" && name != "keep-rate")
-    throw cli::UsageError("--sweep: unknown parameter '" + name + "' (threshold-scale, keep-rate or thresholds)");
+    throw cli::UsageError("--sweep: unknown parameter '" + name +
+                          "' (threshold-scale, keep-rate, thresholds or keep-rates)");
   for (const auto& v : split(values, ',')) {
     SweepPoint p{name + "=" + v, base};
     p.prune.prune = "config";

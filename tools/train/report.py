@@ -7,13 +7,17 @@ For each task with RUNS_DIR/<folder>/model-dense and model-ltp (folder: the
 task's short name, or --pattern with {task}): the majority-class baseline, the
 dense metric, the LTP metric, its FLOPs reduction and tokens kept per layer,
 and top-k pruning (the paper's baseline, on the dense model) at the same
-FLOPs, interpolated between the two nearest points of a keep-rate sweep; then
-the same models in bf16 and int8 against fp32, pruning off and on. With
---curves, LTP's threshold-scale sweep and top-k's keep-rate sweep go into one
-SVG per task (DIR/<task>-curves.svg). Every number comes from ltp-eval's JSON;
+FLOPs two ways: the SpAtten cascade interpolated between the two nearest points
+of a keep-rate sweep (it keeps its first layers whole, so it may not reach
+LTP's FLOPs), and top-k told to keep LTP's own share of tokens at every layer
+(--keep-rates), which costs what LTP costs; then the same models in bf16 and
+int8 against fp32, pruning off and on. With --curves, LTP's threshold-scale
+sweep, the cascade's keep-rate sweep and top-k at each LTP point's shares go
+into one SVG per task (DIR/<task>-curves.svg). Every number comes from ltp-eval's JSON;
 the commands are printed with the tables."""
 import argparse
 import json
+import shlex
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -34,7 +38,7 @@ def run_eval(ltp_eval, model, data, extra, json_path):
     args = ["-m", str(model), "--data", str(data)] + extra
     subprocess.run([str(ltp_eval)] + args + ["--json", str(json_path)], check=True, stdout=subprocess.DEVNULL)
     command = ["ltp-eval", "-m", str(model), "--data", str(shown(data))] + extra
-    return json.loads(Path(json_path).read_text()), " ".join(command)
+    return json.loads(Path(json_path).read_text()), shlex.join(command)
 
 
 def majority_baseline(glue_dir, task, metric):
@@ -46,6 +50,12 @@ def majority_baseline(glue_dir, task, metric):
     if metric == "matthews_corr":
         return 0.0  # a constant prediction is uncorrelated, as sklearn counts it
     return None
+
+
+def keep_rates_of(report, input_length):
+    """An ltp-eval report's share of the input kept after each layer, as
+    --keep-rates text: top-k told these rates keeps what the report's model kept."""
+    return ",".join(f"{min(1.0, max(0.01, kept / input_length)):.4f}" for kept in report["tokens_kept_per_layer"])
 
 
 def interpolate(points, flops):
@@ -82,16 +92,26 @@ def main():
                               "--sweep-out", str(args.work / f"{task}-topk")], args.work / f"{task}-topk.json")
         commands += [c1, c2, c3]
         metric = next(iter(dense["metrics"]))
+        length = dense["tokens_kept_per_layer"][0]
+        matched, c4 = run_eval(args.ltp_eval, run / "model-dense", data, ["--keep-rates", keep_rates_of(ltp, length)],
+                               args.work / f"{task}-topk-matched.json")
+        commands.append(c4)
         if args.curves:
-            ltp_sweep, c4 = run_eval(args.ltp_eval, run / "model-ltp", data,
+            ltp_sweep, c5 = run_eval(args.ltp_eval, run / "model-ltp", data,
                                      ["--sweep", "threshold-scale=" + ",".join(map(str, THRESHOLD_SCALES)),
                                       "--sweep-out", str(args.work / f"{task}-ltp")], args.work / f"{task}-ltp-sweep.json")
-            commands.append(c4)
+            shares = ";".join(keep_rates_of(p, length) for p in ltp_sweep if p["point"] != "dense")
+            matched_sweep, c6 = run_eval(args.ltp_eval, run / "model-dense", data,
+                                         ["--sweep", f"keep-rates={shares}",
+                                          "--sweep-out", str(args.work / f"{task}-topk-matched")],
+                                         args.work / f"{task}-topk-matched-sweep.json")
+            commands += [c5, c6]
             args.curves.mkdir(parents=True, exist_ok=True)
             curves.write_svg(args.curves / f"{task}-curves.svg", f"{run.name} on {task}: {metric} vs FLOPs", metric,
                              100 * dense["metrics"][metric],
                              [("LTP (threshold scale)", curves.points_of(ltp_sweep, metric)),
-                              ("top-k (keep rate)", curves.points_of(sweep, metric))])
+                              ("top-k, cascade", curves.points_of(sweep, metric)),
+                              ("top-k, LTP's shares", curves.points_of(matched_sweep, metric))])
         majority = majority_baseline(args.data, task, metric)
         majority_text = f"{100 * majority:.2f}" if majority is not None else "n/a"
         ltp_rel = 1 / ltp["flops"]["reduction"]
@@ -103,20 +123,20 @@ def main():
         topk_text = (f"{100 * topk:.2f}" if topk is not None else
                      f"not reachable; at its limit, {1 / furthest_rel:.2f}x: {100 * furthest_metric:.2f}")
         kept = ltp["tokens_kept_per_layer"]
-        length = dense["tokens_kept_per_layer"][0]
+        matched_text = f"{100 * matched['metrics'][metric]:.2f} at {matched['flops']['reduction']:.2f}x"
         rows.append(f"| {task} | {metric} | {majority_text} | {100 * dense['metrics'][metric]:.2f} | "
                     f"{100 * ltp['metrics'][metric]:.2f} | "
                     f"{100 * (ltp['metrics'][metric] - dense['metrics'][metric]):+.2f} | {ltp['flops']['reduction']:.2f}x | "
                     f"{' '.join(f'{k / length:.2f}' for k in kept)} | "
-                    f"{topk_text} |")
+                    f"{topk_text} | {matched_text} |")
         def kept_change(a, b):
             return 100 * (sum(b["tokens_kept_per_layer"]) / sum(a["tokens_kept_per_layer"]) - 1)
         for precision in PRECISIONS:
-            dense_p, c5 = run_eval(args.ltp_eval, run / "model-dense", data, ["--precision", precision],
+            dense_p, c7 = run_eval(args.ltp_eval, run / "model-dense", data, ["--precision", precision],
                                    args.work / f"{task}-dense-{precision}.json")
-            ltp_p, c6 = run_eval(args.ltp_eval, run / "model-ltp", data, ["--precision", precision],
+            ltp_p, c8 = run_eval(args.ltp_eval, run / "model-ltp", data, ["--precision", precision],
                                  args.work / f"{task}-ltp-{precision}.json")
-            commands += [c5, c6]
+            commands += [c7, c8]
             precision_rows.append(
                 f"| {task} | {precision} | {metric} | {100 * dense['metrics'][metric]:.2f} | "
                 f"{100 * dense_p['metrics'][metric]:.2f} | "
@@ -126,7 +146,8 @@ def main():
     precision_table = ("| task | precision | metric | dense fp32 | dense | change | LTP fp32 | LTP | change | "
                        "tokens kept vs fp32 |\n|---|---|---|---|---|---|---|---|---|---|\n" + "\n".join(precision_rows))
     table = ("| task | metric | majority class | dense | LTP | change | FLOPs reduction | "
-             "tokens kept per layer (share of input) | top-k at LTP's FLOPs |\n|---|---|---|---|---|---|---|---|---|\n"
+             "tokens kept per layer (share of input) | top-k cascade at LTP's FLOPs | "
+             "top-k at LTP's shares |\n|---|---|---|---|---|---|---|---|---|---|\n"
              + "\n".join(rows))
     print(table + "\n\n" + precision_table)
     print("\nCommands:\n" + "\n".join("    " + c for c in commands))
