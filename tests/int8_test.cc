@@ -44,7 +44,8 @@ TEST_CASE("int8: a row is quantized within half a step, zeros exactly") {
     std::vector<uint8_t> q(x.size());
     std::vector<float> scales(rows);
     std::vector<int32_t> zeros(rows);
-    ops::quantize_rows(x.data(), rows, cols, levels, {q.data(), scales.data(), zeros.data()});
+    const std::vector<float> ones(static_cast<size_t>(cols), 1.0f);
+    ops::quantize_rows(x.data(), rows, cols, levels, ones.data(), {q.data(), scales.data(), zeros.data()});
     CHECK(scales[0] == 1.0f);  // the row of zeros
     for (int64_t r = 0; r < rows; ++r) {
       CHECK(zeros[r] >= 0);
@@ -69,7 +70,8 @@ TEST_CASE("int8: a row that is not finite gives NaN outputs, not garbage") {
   std::vector<uint8_t> q(3 * 2);
   std::vector<float> scales(2);
   std::vector<int32_t> zeros(2);
-  ops::quantize_rows(x.data(), 2, 3, 255, {q.data(), scales.data(), zeros.data()});
+  const std::vector<float> ones(3, 1.0f);
+  ops::quantize_rows(x.data(), 2, 3, 255, ones.data(), {q.data(), scales.data(), zeros.data()});
   CHECK(std::isnan(scales[0]));
   CHECK(std::isnan(scales[1]));
   ops::Linear linear(Tensor({2, 3}), Tensor({2}), Device::CPU, Precision::INT8);
@@ -98,15 +100,23 @@ TEST_CASE("int8: weights are quantized per output channel within half a step") {
   }
 }
 
-// y = act(sx·sw·(Σ qx·qw − zx·Σ qw) + b), in float64 from the same quantized operands.
+// y = act(sx·sw·(Σ qx·qw − zx·Σ qw) + b), in float64 from the same quantized operands:
+// inputs x/s and weights W·s with smoothing s (empty: none).
 std::vector<double> reference(const std::vector<float>& x, int64_t m, const Tensor& w, const Tensor& b,
-                              ops::Epilogue epilogue, const std::vector<float>& y0) {
+                              ops::Epilogue epilogue, const std::vector<float>& y0, const Tensor& smoothing = Tensor()) {
   const int64_t k_in = w.dim(1), n = w.dim(0);
-  const auto qw = ops::quantize_weights(w);
+  Tensor scaled(w.shape());
+  std::vector<float> inverse(static_cast<size_t>(k_in), 1.0f);
+  for (int64_t k = 0; k < k_in; ++k) {
+    const float s = smoothing.empty() ? 1.0f : smoothing.data()[k];
+    inverse[static_cast<size_t>(k)] = 1.0f / s;
+    for (int64_t c = 0; c < n; ++c) scaled.row(c)[k] = w.row(c)[k] * s;
+  }
+  const auto qw = ops::quantize_weights(scaled);
   std::vector<uint8_t> qx(x.size());
   std::vector<float> sx(static_cast<size_t>(m));
   std::vector<int32_t> zx(static_cast<size_t>(m));
-  ops::quantize_rows(x.data(), m, k_in, input_levels(), {qx.data(), sx.data(), zx.data()});
+  ops::quantize_rows(x.data(), m, k_in, input_levels(), inverse.data(), {qx.data(), sx.data(), zx.data()});
   std::vector<double> y(static_cast<size_t>(m * n));
   for (int64_t r = 0; r < m; ++r)
     for (int64_t c = 0; c < n; ++c) {
@@ -144,6 +154,35 @@ TEST_CASE("int8: the GEMM equals a float64 reference of its scheme, across row c
       test::check_close(y, std::vector<float>(ref.begin(), ref.end()), 2e-5, 2e-5, "int8 linear");
     }
   }
+}
+
+TEST_CASE("int8: smoothed inputs (SmoothQuant) equal their scheme's reference and tame an outlier channel") {
+  const int64_t k_in = 64, n = 24, m = 40;
+  Tensor w({n, k_in}), b({n}), smoothing({k_in});
+  const auto wv = test::random_values(static_cast<size_t>(n * k_in), 6, 0.1f);
+  std::copy(wv.begin(), wv.end(), w.data());
+  auto x = test::random_values(static_cast<size_t>(m * k_in), 7);
+  for (int64_t r = 0; r < m; ++r) x[static_cast<size_t>(r * k_in + 3)] *= 40.0f;  // channel 3: 40x the rest
+  for (int64_t k = 0; k < k_in; ++k) smoothing.data()[k] = k == 3 ? 8.0f : 0.9f;
+  const ops::Linear smoothed(w, b, Device::CPU, Precision::INT8, smoothing);
+  const ops::Linear plain(w, b, Device::CPU, Precision::INT8);
+  std::vector<float> y(static_cast<size_t>(m * n)), y_plain(y.size());
+  smoothed.forward(x.data(), m, y.data(), ops::Epilogue::None);
+  plain.forward(x.data(), m, y_plain.data(), ops::Epilogue::None);
+  const auto ref = reference(x, m, w, b, ops::Epilogue::None, y, smoothing);
+  test::check_close(y, std::vector<float>(ref.begin(), ref.end()), 2e-5, 2e-5, "smoothed int8 linear");
+  // Against the exact product: the outlier no longer sets each row's step alone.
+  double error = 0, error_plain = 0;
+  for (int64_t r = 0; r < m; ++r)
+    for (int64_t c = 0; c < n; ++c) {
+      double exact = 0;
+      for (int64_t k = 0; k < k_in; ++k) exact += static_cast<double>(x[r * k_in + k]) * w.row(c)[k];
+      error += std::abs(y[r * n + c] - exact);
+      error_plain += std::abs(y_plain[r * n + c] - exact);
+    }
+  MESSAGE("mean |int8 - exact|: smoothed " << error / (m * n) << ", plain " << error_plain / (m * n));
+  CHECK(error < 0.5 * error_plain);
+  CHECK_THROWS_AS(ops::Linear(w, b, Device::CPU, Precision::INT8, Tensor({k_in + 1})), std::invalid_argument);
 }
 
 // The largest |int8 − fp32| over a golden model's outputs (logits or embeddings) and hidden states.
@@ -203,6 +242,74 @@ TEST_CASE("int8: a model whose activations have an outlier channel stays within 
   const double widen = 255.0 / input_levels();
   CHECK(e.values <= 5e-3 * widen);
   CHECK(e.hidden <= 0.12 * widen);
+}
+
+// tiny-bert's smoothing file (model/weights.h names), every factor `value`.
+std::map<std::string, std::vector<float>> uniform_smoothing(float value) {
+  std::map<std::string, std::vector<float>> factors;
+  for (int l = 0; l < 6; ++l) {
+    const std::string layer = "bert.encoder.layer." + std::to_string(l) + ".";
+    for (const auto& [gemm, in] : {std::pair{"attention.self.qkv", 32}, std::pair{"attention.output.dense", 32},
+                                   std::pair{"intermediate.dense", 32}, std::pair{"output.dense", 64}})
+      factors[layer + gemm + ".input_smoothing"] = std::vector<float>(static_cast<size_t>(in), value);
+  }
+  return factors;
+}
+
+TEST_CASE("int8: a folder's int8_smoothing.safetensors is applied at int8 only, and checked against the model") {
+  test::TempDir dir;
+  test::copy_model("tiny-bert", dir.path());
+  const auto file = dir.path() / "int8_smoothing.safetensors";
+  const auto golden = test::load_golden("tiny-bert")["dense"];
+  std::vector<Encoding> inputs;
+  for (const auto& r : golden) inputs.push_back(test::golden_input(r));
+  const auto run = [&](Precision precision) {
+    return Encoder(*Model::load(dir.path(), Device::CPU, precision), EncoderOptions{}).run(inputs);
+  };
+  const auto plain = run(Precision::INT8);
+  const auto fp32 = run(Precision::FP32);
+  // Factors of 2 scale inputs and weights exactly, and each row's and channel's step with them: same bits.
+  test::write_safetensors(file, uniform_smoothing(2.0f));
+  const auto doubled = run(Precision::INT8);
+  for (size_t i = 0; i < inputs.size(); ++i) CHECK(doubled[i].values == plain[i].values);
+  // Other factors change the rounding, within the int8 bound of fp32; fp32 never reads the file.
+  auto uneven = uniform_smoothing(1.0f);
+  for (auto& [name, factors] : uneven)
+    for (size_t k = 0; k < factors.size(); ++k) factors[k] = 0.5f + 0.1f * static_cast<float>(k % 7);
+  test::write_safetensors(file, uneven);
+  const auto smoothed = run(Precision::INT8);
+  bool changed = false;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    changed = changed || smoothed[i].values != plain[i].values;
+    test::check_close(smoothed[i].values, fp32[i].values, 5e-3 * 255 / input_levels(), 0, "smoothed int8");
+  }
+  CHECK(changed);
+  const auto fp32_with_file = run(Precision::FP32);
+  for (size_t i = 0; i < inputs.size(); ++i) CHECK(fp32_with_file[i].values == fp32[i].values);
+  // A file that does not fit the model is refused, naming it and the tensor.
+  const auto refused = [&](std::map<std::string, std::vector<float>> factors) {
+    test::write_safetensors(file, factors);
+    try {
+      Model::load(dir.path(), Device::CPU, Precision::INT8);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const std::string last = "bert.encoder.layer.5.output.dense.input_smoothing";
+  auto missing = uniform_smoothing(1.0f);
+  missing.erase(last);
+  CHECK(refused(missing).find("int8_smoothing.safetensors: tensor " + last + " is missing") != std::string::npos);
+  auto narrow = uniform_smoothing(1.0f);
+  narrow[last].pop_back();
+  CHECK(refused(narrow).find(last + " has shape [63], this model expects [64]") != std::string::npos);
+  auto zero = uniform_smoothing(1.0f);
+  zero[last][3] = 0.0f;
+  CHECK(refused(zero).find(last + " has 0.000000 at 3; smoothing factors must be finite and > 0") != std::string::npos);
+  auto extra = uniform_smoothing(1.0f);
+  extra["bert.pooler.dense.input_smoothing"] = std::vector<float>(32, 1.0f);
+  CHECK(refused(extra).find("tensor bert.pooler.dense.input_smoothing belongs to no GEMM of this model") !=
+        std::string::npos);
 }
 
 TEST_CASE("int8: pruning decisions barely move") {

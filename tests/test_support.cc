@@ -137,6 +137,19 @@ ProgramRun run_program(const std::string& command) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out, read_file(err)};
 }
 
+void write_safetensors(const std::filesystem::path& path, const std::map<std::string, std::vector<float>>& tensors) {
+  nlohmann::json header = nlohmann::json::object();
+  std::string data;
+  for (const auto& [name, values] : tensors) {
+    const size_t begin = data.size();
+    data.append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
+    header[name] = {{"dtype", "F32"}, {"shape", {values.size()}}, {"data_offsets", {begin, data.size()}}};
+  }
+  const std::string text = header.dump();
+  const uint64_t length = text.size();
+  write_file(path, std::string(reinterpret_cast<const char*>(&length), 8) + text + data);
+}
+
 void set_weight(const std::filesystem::path& dir, const std::string& name, size_t index, float value) {
   const auto path = dir / "model.safetensors";
   std::string bytes = read_file(path);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ std::string load_error_after(const std::string& name, Edit edit) {
   write_file(dir.path() / "config.json", config.dump(2));
   return load_error(dir.path());
 }
+
+// Writes a safetensors file of 1-D F32 tensors.
+void write_safetensors(const std::filesystem::path& path, const std::map<std::string, std::vector<float>>& tensors);
 
 // Overwrites element `index` of F32 tensor `name` in dir/model.safetensors.
 void set_weight(const std::filesystem::path& dir, const std::string& name, size_t index, float value);

@@ -18,7 +18,12 @@ std::unique_ptr<Model> Model::load(const std::filesystem::path& dir, Device devi
   if (!std::filesystem::exists(weights_file))
     throw Error(weights_file.string() + ": not found (convert .bin checkpoints with tools/convert)");
   const SafetensorsFile file(weights_file);
-  m->weights_ = std::make_unique<ModelWeights>(bind_weights(SafetensorsSource(file), m->config_, device, m->precision_));
+  // Smoothing changes only how int8 quantizes; other precisions compute the same product without it.
+  const auto smoothing_file = dir / kInt8SmoothingFile;
+  std::optional<SafetensorsFile> smoothing;
+  if (m->precision_ == Precision::INT8 && std::filesystem::exists(smoothing_file)) smoothing.emplace(smoothing_file);
+  m->weights_ = std::make_unique<ModelWeights>(bind_weights(SafetensorsSource(file), m->config_, device, m->precision_,
+                                                            smoothing ? &*smoothing : nullptr));
   m->tokenizer_ = load_tokenizer(dir);
   if (m->tokenizer_) m->check_special_tokens();
   return m;

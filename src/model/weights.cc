@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <functional>
 #include <random>
+#include <set>
 
 #include "ltp/error.h"
 #include "model/relative_position.h"
@@ -15,8 +17,9 @@ namespace {
 
 class Binder {
  public:
-  Binder(const WeightSource& source, std::string prefix, Device device, Precision precision)
-      : source_(source), prefix_(std::move(prefix)), device_(device), precision_(precision) {}
+  Binder(const WeightSource& source, std::string prefix, Device device, Precision precision,
+         const SafetensorsFile* smoothing)
+      : source_(source), prefix_(std::move(prefix)), device_(device), precision_(precision), smoothing_(smoothing) {}
 
   // `name` under the encoder prefix ("bert.", "roberta." or none).
   Tensor encoder(const std::string& name, std::vector<int64_t> shape) const { return load(prefix_ + name, shape); }
@@ -26,9 +29,21 @@ class Binder {
   }
 
   ops::Linear linear(const std::string& full_name, int64_t out, int64_t in) const {
-    const Tensor weight = load(full_name + ".weight", {out, in});
-    const Tensor bias = load(full_name + ".bias", {out});
-    return ops::Linear(weight, bias, device_, precision_);
+    return linear_with(full_name, out, in, Tensor());
+  }
+
+  // An encoder GEMM: with the smoothing file's factors for its inputs, if there is one.
+  ops::Linear encoder_linear(const std::string& full_name, int64_t out, int64_t in) const {
+    return linear_with(full_name, out, in, input_smoothing(full_name, in));
+  }
+
+  // Every tensor of the smoothing file was given to a GEMM.
+  void check_smoothing_used() const {
+    if (!smoothing_) return;
+    for (const auto& t : smoothing_->tensors())
+      if (!bound_.count(t.name))
+        throw Error(smoothing_->path().string() + ": tensor " + t.name + " belongs to no GEMM of this model " +
+                    "(was the file made for another model?)");
   }
 
   // `name` under the encoder prefix, on the device.
@@ -54,16 +69,43 @@ class Binder {
       std::copy(b.data(), b.data() + b.size(), bias.data() + part * hidden);
       ++part;
     }
-    return ops::Linear(weight, bias, device_, precision_);
+    return ops::Linear(weight, bias, device_, precision_, input_smoothing(prefix_ + self + "qkv", hidden));
   }
 
   const std::string& prefix() const { return prefix_; }
 
  private:
+  ops::Linear linear_with(const std::string& full_name, int64_t out, int64_t in, const Tensor& smoothing) const {
+    const Tensor weight = load(full_name + ".weight", {out, in});
+    const Tensor bias = load(full_name + ".bias", {out});
+    return ops::Linear(weight, bias, device_, precision_, smoothing);
+  }
+
+  Tensor input_smoothing(const std::string& gemm, int64_t in) const {
+    if (!smoothing_) return Tensor();
+    const std::string name = gemm + ".input_smoothing";
+    const std::string where = smoothing_->path().string() + ": tensor " + name;
+    const StoredTensor* stored = smoothing_->find(name);
+    if (!stored) throw Error(where + " is missing (every encoder GEMM needs its factors; remake the file with " +
+                             "tools/quant/smoothing.py)");
+    if (stored->shape != std::vector<int64_t>{in})
+      throw Error(where + " has shape " + shape_to_string(stored->shape) + ", this model expects [" +
+                  std::to_string(in) + "]");
+    Tensor factors = smoothing_->to_float(*stored);
+    for (int64_t k = 0; k < in; ++k)
+      if (!(std::isfinite(factors.data()[k]) && factors.data()[k] > 0.0f))
+        throw Error(where + " has " + std::to_string(factors.data()[k]) + " at " + std::to_string(k) +
+                    "; smoothing factors must be finite and > 0");
+    bound_.insert(name);
+    return factors;
+  }
+
   const WeightSource& source_;
   std::string prefix_;
   Device device_;
   Precision precision_;
+  const SafetensorsFile* smoothing_;
+  mutable std::set<std::string> bound_;  // smoothing tensors given to a GEMM
 };
 
 // Where each family keeps a layer's attention tensors (under encoder.layer.<l>.).
@@ -123,8 +165,9 @@ Tensor RandomSource::load(const std::string& name, const std::vector<int64_t>& s
   return t;
 }
 
-ModelWeights bind_weights(const WeightSource& source, const ModelConfig& c, Device device, Precision precision) {
-  const Binder b(source, find_prefix(source, c), device, precision);
+ModelWeights bind_weights(const WeightSource& source, const ModelConfig& c, Device device, Precision precision,
+                          const SafetensorsFile* smoothing) {
+  const Binder b(source, find_prefix(source, c), device, precision, smoothing);
   const int64_t h = c.hidden_size, i = c.intermediate_size;
   ModelWeights w;
   w.embeddings.word = b.encoder_on_device("embeddings.word_embeddings.weight", {c.vocab_size, h});
@@ -142,10 +185,10 @@ ModelWeights bind_weights(const WeightSource& source, const ModelConfig& c, Devi
     const std::string layer = "encoder.layer." + std::to_string(l) + ".";
     w.layers.push_back(LayerWeights{
         b.fused_qkv(layer + names.self, names.qkv, h),
-        b.linear(b.prefix() + layer + names.out, h, h),
+        b.encoder_linear(b.prefix() + layer + names.out, h, h),
         b.norm(layer + names.norm, h),
-        b.linear(b.prefix() + layer + "intermediate.dense", i, h),
-        b.linear(b.prefix() + layer + "output.dense", h, i),
+        b.encoder_linear(b.prefix() + layer + "intermediate.dense", i, h),
+        b.encoder_linear(b.prefix() + layer + "output.dense", h, i),
         b.norm(layer + "output.LayerNorm", h),
     });
   }
@@ -158,6 +201,7 @@ ModelWeights bind_weights(const WeightSource& source, const ModelConfig& c, Devi
       w.head = HeadWeights{b.linear("classifier.dense", h, h), b.linear("classifier.out_proj", c.num_labels, h)};
       break;
   }
+  b.check_smoothing_used();
   return w;
 }
 

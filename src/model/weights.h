@@ -81,7 +81,17 @@ class RandomSource : public WeightSource {
   uint64_t seed_;
 };
 
-ModelWeights bind_weights(const WeightSource& source, const ModelConfig& config, Device device, Precision precision);
+// A model folder's int8_smoothing.safetensors (tools/quant/smoothing.py): per
+// encoder GEMM, "<name>.input_smoothing", F32 [in], factors s > 0 that int8
+// divides the GEMM's inputs by (ops/cpu/quantize.h). <name> is the Linear's
+// Hugging Face name; fused query/key/value are "<attention self path>qkv".
+inline constexpr const char* kInt8SmoothingFile = "int8_smoothing.safetensors";
+
+// smoothing: that file (int8 only), or null. Every encoder GEMM must have its
+// factors and every tensor of the file must be used, so a file made for
+// another model is refused, naming the file and tensor.
+ModelWeights bind_weights(const WeightSource& source, const ModelConfig& config, Device device, Precision precision,
+                          const SafetensorsFile* smoothing = nullptr);
 
 // A model's bound weights (a friend of Model, so the type stays out of include/).
 const ModelWeights& weights_of(const Model& model);

@@ -28,8 +28,11 @@ class LinearBackend {
 
 class Linear {
  public:
-  // weight [out × in] and bias [out] on the host.
-  Linear(const Tensor& weight, const Tensor& bias, Device device, Precision precision = Precision::FP32);
+  // weight [out × in] and bias [out] on the host. input_smoothing: [in]
+  // SmoothQuant factors for int8 (ops/cpu/quantize.h), or empty; other
+  // precisions ignore them, as x/s · (W·s)ᵀ = x · Wᵀ.
+  Linear(const Tensor& weight, const Tensor& bias, Device device, Precision precision = Precision::FP32,
+         const Tensor& input_smoothing = Tensor());
 
   int64_t in_features() const { return in_; }
   int64_t out_features() const { return out_; }
@@ -44,6 +47,7 @@ class Linear {
 };
 
 template <Device D>
-std::unique_ptr<LinearBackend> make_linear_backend(const Tensor& weight, const Tensor& bias, Precision precision);
+std::unique_ptr<LinearBackend> make_linear_backend(const Tensor& weight, const Tensor& bias, Precision precision,
+                                                  const Tensor& input_smoothing);
 
 }  // namespace ltp::ops

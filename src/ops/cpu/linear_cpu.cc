@@ -55,8 +55,8 @@ uint16_t to_bf16(float x) {
 
 template <>
 std::unique_ptr<LinearBackend> make_linear_backend<Device::CPU>(const Tensor& weight, const Tensor& bias,
-                                                                Precision precision) {
-  if (precision == Precision::INT8) return std::make_unique<CpuInt8Linear>(weight, bias);
+                                                                Precision precision, const Tensor& input_smoothing) {
+  if (precision == Precision::INT8) return std::make_unique<CpuInt8Linear>(weight, bias, input_smoothing);
   return std::make_unique<CpuLinear>(weight, bias, precision);
 }
 

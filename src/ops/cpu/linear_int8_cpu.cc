@@ -33,13 +33,30 @@ const PrimitiveCache<std::tuple<int64_t, int64_t, Epilogue>, CachedPrimitive>& a
   return cache;
 }
 
+// W·s (column k scaled by s[k]) quantized; W itself without smoothing.
+QuantizedWeights quantize_smoothed(const Tensor& weight, const Tensor& smoothing) {
+  if (smoothing.empty()) return quantize_weights(weight);
+  Tensor scaled(weight.shape());
+  const int64_t in = weight.dim(1);
+  for (int64_t c = 0; c < weight.dim(0); ++c)
+    for (int64_t k = 0; k < in; ++k) scaled.row(c)[k] = weight.row(c)[k] * smoothing.data()[k];
+  return quantize_weights(scaled);
+}
+
+Tensor inverse(const Tensor& smoothing, int64_t in) {
+  Tensor inverse({in});
+  for (int64_t k = 0; k < in; ++k) inverse.data()[k] = smoothing.empty() ? 1.0f : 1.0f / smoothing.data()[k];
+  return inverse;
+}
+
 }  // namespace
 
-CpuInt8Linear::CpuInt8Linear(const Tensor& weight, const Tensor& bias)
+CpuInt8Linear::CpuInt8Linear(const Tensor& weight, const Tensor& bias, const Tensor& input_smoothing)
     : in_(weight.dim(1)),
       out_(weight.dim(0)),
       levels_(input_levels()),
-      weights_(quantize_weights(weight)),
+      inverse_smoothing_(inverse(input_smoothing, in_)),
+      weights_(quantize_smoothed(weight, input_smoothing)),
       bias_(bias.shape()),
       packed_desc_(packed_weights_desc(in_, out_, dt::u8, dt::s8, dt::s32)) {
   if (in_ > kMaxInt8Inputs)
@@ -79,7 +96,7 @@ void CpuInt8Linear::forward(const float* x, int64_t m, float* y, Epilogue epilog
     zero_points.resize(static_cast<size_t>(rows));
     sums.resize(static_cast<size_t>(rows * out_));
     const QuantizedRows inputs{values.data(), scales.data(), zero_points.data()};
-    quantize_rows(x + first * in_, rows, in_, levels_, inputs);
+    quantize_rows(x + first * in_, rows, in_, levels_, inverse_smoothing_.data(), inputs);
     matmul(rows).run({{DNNL_ARG_SRC, memory({{rows, in_}, dt::u8, tag::ab}, cpu_engine(), values.data())},
                       {DNNL_ARG_WEIGHTS, packed_weights_},
                       {DNNL_ARG_DST, memory({{rows, out_}, dt::s32, tag::ab}, cpu_engine(), sums.data())}});

@@ -18,13 +18,15 @@ inline float round_even(float v) {
   return (v + kShift) - kShift;
 }
 
-LTP_CPU_KERNEL void quantize_row(const float* x, int64_t n, int levels, uint8_t* q, float* scale, int32_t* zero) {
+LTP_CPU_KERNEL void quantize_row(const float* x, int64_t n, int levels, const float* inverse_smoothing, uint8_t* q,
+                                 float* scale, int32_t* zero) {
   float lo = 0.0f, hi = 0.0f, probe = 0.0f;  // probe: NaN when any x is not finite
 #pragma omp simd reduction(min : lo) reduction(max : hi) reduction(+ : probe)
   for (int64_t k = 0; k < n; ++k) {
-    lo = x[k] < lo ? x[k] : lo;  // a select, not std::min's branch on a reference: vectorises
-    hi = x[k] > hi ? x[k] : hi;
-    probe += x[k] * 0.0f;
+    const float v = x[k] * inverse_smoothing[k];
+    lo = v < lo ? v : lo;  // a select, not std::min's branch on a reference: vectorises
+    hi = v > hi ? v : hi;
+    probe += v * 0.0f;
   }
   if (!std::isfinite(probe)) {  // the row's outputs become NaN, which ltp-run reports as an error record
     std::fill(q, q + n, uint8_t{0});
@@ -39,7 +41,8 @@ LTP_CPU_KERNEL void quantize_row(const float* x, int64_t n, int levels, uint8_t*
   const float s = step >= FLT_MIN ? step : 1.0f;
   const float z = std::fmin(std::fmax(std::nearbyint(-lo / s), 0.0f), top);
   const float inv = 1.0f / s;
-  for (int64_t k = 0; k < n; ++k) q[k] = static_cast<uint8_t>(std::fmin(std::fmax(round_even(x[k] * inv) + z, 0.0f), top));
+  for (int64_t k = 0; k < n; ++k)
+    q[k] = static_cast<uint8_t>(std::fmin(std::fmax(round_even(x[k] * inverse_smoothing[k] * inv) + z, 0.0f), top));
   *scale = s;
   *zero = static_cast<int32_t>(z);
 }
@@ -78,10 +81,12 @@ QuantizedWeights quantize_weights(const Tensor& weight) {
   return q;
 }
 
-void quantize_rows(const float* x, int64_t rows, int64_t cols, int levels, QuantizedRows out) {
+void quantize_rows(const float* x, int64_t rows, int64_t cols, int levels, const float* inverse_smoothing,
+                   QuantizedRows out) {
 #pragma omp parallel for schedule(static)
   for (int64_t r = 0; r < rows; ++r)
-    quantize_row(x + r * cols, cols, levels, out.values + r * cols, out.scales + r, out.zero_points + r);
+    quantize_row(x + r * cols, cols, levels, inverse_smoothing, out.values + r * cols, out.scales + r,
+                 out.zero_points + r);
 }
 
 int input_levels() { return cpu_has_native_int8() ? 255 : 127; }

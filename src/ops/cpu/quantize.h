@@ -23,13 +23,17 @@ QuantizedWeights quantize_weights(const Tensor& weight);
 // Input rows quantized to u8: levels = 255 (8 bits), or 127 where the CPU's
 // int8 instructions would saturate on 8 (cpu_has_native_int8). Each row's
 // range is widened to hold 0, so zeros stay exact and the zero point is an
-// integer in [0, levels]; a row of zeros gets scale 1.
+// integer in [0, levels]; a row of zeros gets scale 1. What is quantized is
+// x[r][k] · inverse_smoothing[k] ([cols]; all ones without smoothing): with
+// weights quantized as w[c][k] · s[k] the product is unchanged, and a channel
+// whose inputs are s times the rest no longer sets every row's step alone.
 struct QuantizedRows {
   uint8_t* values;      // [rows × cols]
   float* scales;        // [rows]
   int32_t* zero_points; // [rows]
 };
-void quantize_rows(const float* x, int64_t rows, int64_t cols, int levels, QuantizedRows out);
+void quantize_rows(const float* x, int64_t rows, int64_t cols, int levels, const float* inverse_smoothing,
+                   QuantizedRows out);
 // The levels this CPU's int8 GEMMs take: 255, or 127 without VNNI.
 int input_levels();
 

@@ -70,7 +70,8 @@ std::vector<uint16_t> to_half_bits(const Tensor& weight, cudaDataType_t type) {
 
 template <>
 std::unique_ptr<LinearBackend> make_linear_backend<Device::CUDA>(const Tensor& weight, const Tensor& bias,
-                                                                 Precision precision) {
+                                                                 Precision precision, const Tensor&) {
+  // Smoothing serves int8 only, which CUDA refuses (require_device).
   return std::make_unique<CudaLinear>(weight, bias, precision);
 }
 
