@@ -180,6 +180,7 @@ TEST_CASE("ltp-eval: JSON report and a sweep with CSV and SVG") {
   const auto report = nlohmann::json::parse(test::read_file(dir.path() / "r.json"));
   CHECK(report["task"] == "SST-2");
   CHECK(report["precision"] == "fp32");
+  CHECK(report["int8_smoothing"] == false);
   CHECK(report["examples"] == 30);
   CHECK(report["metrics"].contains("accuracy"));
   CHECK(report["flops"]["reduction"] == 1.0);

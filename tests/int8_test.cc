@@ -270,6 +270,8 @@ TEST_CASE("int8: a folder's int8_smoothing.safetensors is applied at int8 only, 
   const auto fp32 = run(Precision::FP32);
   // Factors of 2 scale inputs and weights exactly, and each row's and channel's step with them: same bits.
   test::write_safetensors(file, uniform_smoothing(2.0f));
+  CHECK(Model::load(dir.path(), Device::CPU, Precision::INT8)->int8_smoothing());
+  CHECK(!Model::load(dir.path(), Device::CPU, Precision::FP32)->int8_smoothing());
   const auto doubled = run(Precision::INT8);
   for (size_t i = 0; i < inputs.size(); ++i) CHECK(doubled[i].values == plain[i].values);
   // Other factors change the rounding, within the int8 bound of fp32; fp32 never reads the file.

@@ -33,6 +33,8 @@ class Model {
   const ModelConfig& config() const { return config_; }
   Device device() const { return device_; }
   Precision precision() const { return precision_; }
+  // int8 GEMM inputs smoothed by the folder's int8_smoothing.safetensors.
+  bool int8_smoothing() const { return int8_smoothing_; }
   const std::filesystem::path& dir() const { return dir_; }
   bool has_tokenizer() const { return tokenizer_ != nullptr; }
 
@@ -52,6 +54,7 @@ class Model {
   ModelConfig config_;
   Device device_ = Device::CPU;
   Precision precision_ = Precision::FP32;
+  bool int8_smoothing_ = false;
   std::unique_ptr<ModelWeights> weights_;
   std::unique_ptr<Tokenizer> tokenizer_;
 };

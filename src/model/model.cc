@@ -22,6 +22,7 @@ std::unique_ptr<Model> Model::load(const std::filesystem::path& dir, Device devi
   const auto smoothing_file = dir / kInt8SmoothingFile;
   std::optional<SafetensorsFile> smoothing;
   if (m->precision_ == Precision::INT8 && std::filesystem::exists(smoothing_file)) smoothing.emplace(smoothing_file);
+  m->int8_smoothing_ = smoothing.has_value();
   m->weights_ = std::make_unique<ModelWeights>(bind_weights(SafetensorsSource(file), m->config_, device, m->precision_,
                                                             smoothing ? &*smoothing : nullptr));
   m->tokenizer_ = load_tokenizer(dir);

@@ -201,7 +201,7 @@ int main(int argc, char** argv) {
               << (model->device() == ltp::Device::CPU ? std::string(" (oneDNN ISA ") + ltp::cpu_gemm_isa_name() + ")" : "")
               << " | threads " << ltp::num_threads() << " | pruning "
               << ltp::prune_mode_name(pruned_options.pruning.mode) << " | precision " << ltp::precision_name(model->precision())
-              << "\n\n";
+              << (model->int8_smoothing() ? " (inputs smoothed: int8_smoothing.safetensors)" : "") << "\n\n";
 
     json records = json::array();
     Encoded data_inputs;  // with --data: encoded once, used at every batch size

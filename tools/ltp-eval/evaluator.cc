@@ -104,6 +104,7 @@ EvalResult evaluate(const Model& model, const EncoderOptions& encoder_options, c
   EvalResult result;
   result.task = task.name;
   result.precision = precision_name(model.precision());
+  result.int8_smoothing = model.int8_smoothing();
   result.examples = static_cast<int64_t>(examples.size());
   BatchRunner runner(model, encoder_options, result);
   cli::Progress progress("ltp-eval " + task.name);

@@ -15,6 +15,7 @@ struct EvalResult {
   std::string task;
   std::string point;  // what was varied ("dense", "threshold-scale=0.5", ...)
   std::string precision;  // the model's GEMM precision ("fp32", "int8", ...)
+  bool int8_smoothing = false;  // int8 inputs smoothed by the folder's int8_smoothing.safetensors
   int64_t examples = 0;
   std::vector<std::pair<std::string, double>> metrics;
   int64_t flops = 0;        // performed, all sequences

@@ -65,6 +65,7 @@ nlohmann::ordered_json to_json(const EvalResult& r) {
   j["task"] = r.task;
   j["point"] = r.point;
   j["precision"] = r.precision;
+  j["int8_smoothing"] = r.int8_smoothing;
   j["examples"] = r.examples;
   nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
   for (const auto& [name, value] : r.metrics) metrics[name] = value;
