@@ -68,7 +68,7 @@ class PruningClassifier(nn.Module):
                     keep = torch.sigmoid((score - theta) / self.temperature)
                 else:
                     keep = (score >= torch.clamp(theta.detach(), min=1e-5)).to(h.dtype)
-                    if float(theta) == 0.0:  # the engine skips a zero threshold
+                    if float(theta.detach()) == 0.0:  # the engine skips a zero threshold
                         keep = torch.ones_like(keep)
                 keep = torch.cat([torch.ones_like(keep[:, :1]), keep[:, 1:]], dim=1) * real
                 alive = alive * keep
