@@ -113,6 +113,9 @@ TEST_CASE("config: bad pruning sections are load errors") {
             .find("not both") != std::string::npos);
   CHECK(with_ltp({{"prune_mode", "topk"}, {"keep_rates", json::array({1, 1, 1, 1, 1, 1.5})}})
             .find("keep rate of layer 5 is 1.5") != std::string::npos);
+  CHECK(with_ltp({{"prune_mode", "absolute_threshold"}, {"thresholds", six}, {"keep_rates", six}})
+            .find("\"ltp.keep_rate\" and \"ltp.keep_rates\" belong to prune_mode topk, not absolute_threshold") !=
+        std::string::npos);
   CHECK(with_ltp({{"prune_mode", "topk"}, {"keep_rates", "half"}})
             .find("field \"keep_rates\" is \"half\", expected a list of numbers") != std::string::npos);
   CHECK(with_ltp({{"prune_mode", "sparse"}}).find("unknown prune mode 'sparse'") != std::string::npos);

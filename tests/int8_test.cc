@@ -62,6 +62,23 @@ TEST_CASE("int8: a row is quantized within half a step, zeros exactly") {
     CHECK(zeros[1] == 0);       // range widened down to 0
     CHECK(zeros[2] == levels);  // and up to 0
     CHECK(scales[3] == 1.0f);
+    // With smoothing, what is quantized is x·(1/s): its range sets the step, and each value comes back within half of it.
+    std::vector<float> inverse(static_cast<size_t>(cols));
+    for (int64_t k = 0; k < cols; ++k) inverse[static_cast<size_t>(k)] = 0.25f + 0.05f * static_cast<float>(k % 9);
+    ops::quantize_rows(x.data(), rows, cols, levels, inverse.data(), {q.data(), scales.data(), zeros.data()});
+    for (int64_t r = 4; r < rows; ++r) {
+      float lo = 0.0f, hi = 0.0f;
+      for (int64_t k = 0; k < cols; ++k) {
+        lo = std::min(lo, x[r * cols + k] * inverse[static_cast<size_t>(k)]);
+        hi = std::max(hi, x[r * cols + k] * inverse[static_cast<size_t>(k)]);
+      }
+      CHECK(scales[r] == doctest::Approx((hi - lo) / levels).epsilon(1e-6));
+      for (int64_t k = 0; k < cols; ++k) {
+        const size_t i = static_cast<size_t>(r * cols + k);
+        const double back = static_cast<double>(scales[r]) * (q[i] - zeros[r]);
+        CHECK(std::abs(back - x[i] * inverse[static_cast<size_t>(k)]) <= (0.5 + 1e-4) * scales[r]);
+      }
+    }
   }
 }
 
@@ -307,7 +324,13 @@ TEST_CASE("int8: a folder's int8_smoothing.safetensors is applied at int8 only, 
   CHECK(refused(narrow).find(last + " has shape [63], this model expects [64]") != std::string::npos);
   auto zero = uniform_smoothing(1.0f);
   zero[last][3] = 0.0f;
-  CHECK(refused(zero).find(last + " has 0.000000 at 3; smoothing factors must be finite and > 0") != std::string::npos);
+  CHECK(refused(zero).find(last + " has 0.000000 at 3; smoothing factors must be in [1e-20, 1e20]") != std::string::npos);
+  auto subnormal = uniform_smoothing(1.0f);
+  subnormal[last][7] = 1e-39f;  // 1/s would be infinite
+  CHECK(refused(subnormal).find(last + " has 0.000000 at 7") != std::string::npos);
+  auto not_finite = uniform_smoothing(1.0f);
+  not_finite[last][1] = INFINITY;
+  CHECK(refused(not_finite).find(last + " holds inf at element 1; tensors must hold finite numbers") != std::string::npos);
   auto extra = uniform_smoothing(1.0f);
   extra["bert.pooler.dense.input_smoothing"] = std::vector<float>(32, 1.0f);
   CHECK(refused(extra).find("tensor bert.pooler.dense.input_smoothing belongs to no GEMM of this model") !=

@@ -156,8 +156,8 @@ TEST_CASE("pruning: topk per-layer keep rates replace the cascade") {
   // The cascade's own rates, given per layer, decide exactly as the cascade does.
   std::vector<float> cascade;
   for (int l = 0; l < layers; ++l) cascade.push_back(static_cast<float>(topk_layer_keep_rate(0.3, l, layers)));
-  const auto by_rate = run_with(*model, {PruneMode::TopK, {}, {}, 0.3f}, inputs);
-  const auto by_rates = run_with(*model, {PruneMode::TopK, {}, {}, {}, cascade}, inputs);
+  const auto by_rate = run_with(*model, {.mode = PruneMode::TopK, .keep_rate = 0.3f}, inputs);
+  const auto by_rates = run_with(*model, {.mode = PruneMode::TopK, .keep_rates = cascade}, inputs);
   for (size_t i = 0; i < inputs.size(); ++i) {
     CHECK(by_rates[i].tokens_kept == by_rate[i].tokens_kept);
     test::check_close(by_rates[i].values, by_rate[i].values, 0.0, 0.0, "per-layer rates equal to the cascade");
@@ -165,7 +165,7 @@ TEST_CASE("pruning: topk per-layer keep rates replace the cascade") {
   // Rates the cascade cannot express: pruning from layer 1, k = round(n0 · r_l) at every layer.
   std::vector<float> early(static_cast<size_t>(layers), 0.5f);
   early[0] = 1.0f;
-  const auto pruned = run_with(*model, {PruneMode::TopK, {}, {}, {}, early}, inputs);
+  const auto pruned = run_with(*model, {.mode = PruneMode::TopK, .keep_rates = early}, inputs);
   for (size_t i = 0; i < inputs.size(); ++i) {
     const int n0 = static_cast<int>(inputs[i].ids.size());
     const int k = std::max(1, static_cast<int>(std::nearbyint(0.5f * static_cast<float>(n0))));
@@ -211,19 +211,22 @@ TEST_CASE("pruning: command-line overrides") {
   CHECK_THROWS_WITH_AS(apply_overrides(base, {false, {}, 0.5f, 0.3f}, 2), doctest::Contains("exclude each other"),
                        Error);
   const std::vector<float> rates = {1.0f, 0.5f};
-  const auto per_layer = apply_overrides({PruneMode::TopK, {}, {}, 0.3f}, {false, {}, {}, {}, rates}, 2);
+  const auto per_layer =
+      apply_overrides({.mode = PruneMode::TopK, .keep_rate = 0.3f}, {.keep_rates = rates}, 2);
   CHECK(per_layer.keep_rates == rates);
   CHECK(!per_layer.keep_rate);  // the override replaces the folder's cascade
-  CHECK(apply_overrides(per_layer, {false, {}, {}, 0.3f}, 2).keep_rates.empty());
-  CHECK_THROWS_WITH_AS(apply_overrides(base, {false, {}, {}, 0.3f, rates}, 2), doctest::Contains("exclude each other"),
-                       Error);
-  CHECK_THROWS_WITH_AS(apply_overrides(base, {false, {}, 0.5f, {}, rates}, 2), doctest::Contains("exclude each other"),
-                       Error);
-  CHECK_THROWS_WITH_AS(apply_overrides(base, {true, {}, {}, {}, rates}, 2), doctest::Contains("running dense"), Error);
-  CHECK_THROWS_WITH_AS(apply_overrides(base, {false, {}, {}, {}, std::vector<float>{0.5f}}, 2),
-                       doctest::Contains("needs 2 keep_rates (one per layer), got 1"), Error);
-  CHECK_THROWS_WITH_AS(apply_overrides(base, {false, {}, {}, {}, std::vector<float>{1.0f, 0.0f}}, 2),
-                       doctest::Contains("keep rate of layer 1 is 0"), Error);
+  CHECK(apply_overrides(per_layer, {.keep_rate = 0.3f}, 2).keep_rates.empty());
+  const auto refused = [&](const PruneOverrides& o, const char* message) {
+    CHECK_THROWS_WITH_AS(apply_overrides(base, o, 2), doctest::Contains(message), Error);
+  };
+  refused({.keep_rate = 0.3f, .keep_rates = rates}, "exclude each other");
+  refused({.threshold_scale = 0.5f, .keep_rates = rates}, "exclude each other");
+  refused({.thresholds = std::vector<float>{0.0f, 0.1f}, .keep_rate = 0.3f}, "thresholds and a keep rate");
+  refused({.thresholds = std::vector<float>{0.0f, 0.1f}, .keep_rates = rates}, "thresholds and a keep rate");
+  refused({.disable = true, .keep_rates = rates}, "running dense");
+  refused({.keep_rates = std::vector<float>{}}, "keep_rates is empty");
+  refused({.keep_rates = std::vector<float>{0.5f}}, "needs 2 keep_rates (one per layer), got 1");
+  refused({.keep_rates = std::vector<float>{1.0f, 0.0f}}, "keep rate of layer 1 is 0");
 }
 
 TEST_CASE("flops: per-layer accounting") {

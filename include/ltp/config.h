@@ -22,10 +22,10 @@ inline constexpr int kLtpFormatVersion = 1;
 
 struct PruningConfig {
   PruneMode mode = PruneMode::None;
-  std::vector<float> thresholds;          // one per layer; resolved for rising_threshold
-  std::optional<int> score_norm_length;   // N in s_j = sum / (H * N); empty = alive count
-  std::optional<float> keep_rate;         // topk: the cascade's final keep rate
-  std::vector<float> keep_rates = {};     // topk: one rate per layer instead of the cascade
+  std::vector<float> thresholds = {};         // one per layer; resolved for rising_threshold
+  std::optional<int> score_norm_length = {};  // N in s_j = sum / (H * N); empty = alive count
+  std::optional<float> keep_rate = {};        // topk: the cascade's final keep rate
+  std::vector<float> keep_rates = {};         // topk: one rate per layer instead of the cascade
 };
 
 struct ModelConfig {

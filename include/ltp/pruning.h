@@ -12,10 +12,10 @@ namespace ltp {
 
 // Command-line overrides shared by every program.
 struct PruneOverrides {
-  bool disable = false;                     // --prune none
-  std::optional<std::vector<float>> thresholds;  // --thresholds
-  std::optional<float> threshold_scale;     // --threshold-scale
-  std::optional<float> keep_rate;           // --keep-rate
+  bool disable = false;                               // --prune none
+  std::optional<std::vector<float>> thresholds = {};  // --thresholds
+  std::optional<float> threshold_scale = {};          // --threshold-scale
+  std::optional<float> keep_rate = {};                // --keep-rate
   std::optional<std::vector<float>> keep_rates = {};  // --keep-rates
 };
 

@@ -140,7 +140,8 @@ NB_MODULE(_ltp, m) {
                      "the GIL and each call runs on its own buffers.")
       .def("__init__", &load, "path"_a, nb::kw_only(), "device"_a = "cpu", "precision"_a = nb::none(),
            "threads"_a = 0, "max_length"_a = nb::none(), "prune"_a = true, "thresholds"_a = nb::none(),
-           "threshold_scale"_a = nb::none(), "keep_rate"_a = nb::none(), "keep_rates"_a = nb::none(), "pooling"_a = nb::none(),
+           "threshold_scale"_a = nb::none(), "keep_rate"_a = nb::none(), "keep_rates"_a = nb::none(),
+           "pooling"_a = nb::none(),
            "normalize"_a = nb::none(), "pool_pruned_tokens"_a = nb::none(),
            "Loads a model folder (config.json, model.safetensors, tokenizer files), as ltp-run -m does. "
            "device: 'cpu' or 'cuda'. precision: 'fp32', 'bf16', 'int8' (cpu only), 'fp16' or 'tf32' (cuda only) (default: config.json's "

@@ -22,6 +22,8 @@ from conftest import DEFAULT_MODEL, MODELS
     ({"keep_rate": 0.5, "threshold_scale": 0.5}, "exclude each other"),
     ({"keep_rate": 0.5, "keep_rates": [1] * 6}, "exclude each other"),
     ({"keep_rates": [1, 0.5]}, "needs 6 keep_rates (one per layer), got 2"),
+    ({"keep_rates": []}, "keep_rates is empty"),
+    ({"thresholds": [0] * 6, "keep_rate": 0.5}, "thresholds and a keep rate"),
     ({"threshold_scale": float("nan")}, "--threshold-scale must be a number >= 0"),
     ({"pooling": "max"}, "unknown pooling 'max'"),
 ])

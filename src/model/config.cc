@@ -47,7 +47,7 @@ PruningConfig parse_pruning(const json& section, int num_layers, const std::stri
     for (const auto& v : f.at(name)) {
       // JSON has no NaN literal; null and strings stand in for it in hand-edited files.
       if (!v.is_number()) f.fail(name, "a list of numbers");
-      values.push_back(v.template get<float>());
+      values.push_back(v.get<float>());
     }
     return values;
   };
@@ -60,6 +60,9 @@ PruningConfig parse_pruning(const json& section, int num_layers, const std::stri
   if (f.has("score_norm_length")) p.score_norm_length = static_cast<int>(f.integer("score_norm_length", 1, kMaxPositions));
   if (f.has("keep_rate")) p.keep_rate = static_cast<float>(f.number("keep_rate", -1e30, 1e30));  // range: validate_pruning
   if (f.has("keep_rates")) p.keep_rates = numbers("keep_rates");
+  if ((p.keep_rate || !p.keep_rates.empty()) && p.mode != PruneMode::TopK)
+    throw Error(where + ": \"ltp.keep_rate\" and \"ltp.keep_rates\" belong to prune_mode topk, not " +
+                prune_mode_name(p.mode));
   validate_pruning(p, num_layers, where);
   return p;
 }

@@ -193,7 +193,7 @@ Tensor SafetensorsFile::to_float(const StoredTensor& t) const {
   for (size_t i = 0; i < n; ++i)
     if (!std::isfinite(dst[i]))
       throw Error(path_.string() + ": tensor " + t.name + " holds " + std::to_string(dst[i]) + " at element " +
-                  std::to_string(i) + "; weights must be finite numbers");
+                  std::to_string(i) + "; tensors must hold finite numbers");
   return out;
 }
 

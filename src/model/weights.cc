@@ -33,7 +33,7 @@ class Binder {
   }
 
   // An encoder GEMM: with the smoothing file's factors for its inputs, if there is one.
-  ops::Linear encoder_linear(const std::string& full_name, int64_t out, int64_t in) const {
+  ops::Linear encoder_linear(const std::string& full_name, int64_t out, int64_t in) {
     return linear_with(full_name, out, in, input_smoothing(full_name, in));
   }
 
@@ -58,7 +58,7 @@ class Binder {
   }
 
   // query, key and value stacked into one [3H × H] layer: one GEMM instead of three.
-  ops::Linear fused_qkv(const std::string& self, const std::array<const char*, 3>& names, int64_t hidden) const {
+  ops::Linear fused_qkv(const std::string& self, const std::array<const char*, 3>& names, int64_t hidden) {
     Tensor weight({3 * hidden, hidden});
     Tensor bias({3 * hidden});
     int64_t part = 0;
@@ -81,7 +81,7 @@ class Binder {
     return ops::Linear(weight, bias, device_, precision_, smoothing);
   }
 
-  Tensor input_smoothing(const std::string& gemm, int64_t in) const {
+  Tensor input_smoothing(const std::string& gemm, int64_t in) {
     if (!smoothing_) return Tensor();
     const std::string name = gemm + ".input_smoothing";
     const std::string where = smoothing_->path().string() + ": tensor " + name;
@@ -91,11 +91,13 @@ class Binder {
     if (stored->shape != std::vector<int64_t>{in})
       throw Error(where + " has shape " + shape_to_string(stored->shape) + ", this model expects [" +
                   std::to_string(in) + "]");
-    Tensor factors = smoothing_->to_float(*stored);
+    Tensor factors = smoothing_->to_float(*stored);  // refuses NaN and infinities
+    // Far outside what any calibration gives, and where 1/s or W·s would leave float's range.
+    constexpr float kSmallest = 1e-20f, kLargest = 1e20f;
     for (int64_t k = 0; k < in; ++k)
-      if (!(std::isfinite(factors.data()[k]) && factors.data()[k] > 0.0f))
+      if (!(factors.data()[k] >= kSmallest && factors.data()[k] <= kLargest))
         throw Error(where + " has " + std::to_string(factors.data()[k]) + " at " + std::to_string(k) +
-                    "; smoothing factors must be finite and > 0");
+                    "; smoothing factors must be in [1e-20, 1e20]");
     bound_.insert(name);
     return factors;
   }
@@ -105,7 +107,7 @@ class Binder {
   Device device_;
   Precision precision_;
   const SafetensorsFile* smoothing_;
-  mutable std::set<std::string> bound_;  // smoothing tensors given to a GEMM
+  std::set<std::string> bound_;  // smoothing tensors given to a GEMM
 };
 
 // Where each family keeps a layer's attention tensors (under encoder.layer.<l>.).
@@ -167,7 +169,7 @@ Tensor RandomSource::load(const std::string& name, const std::vector<int64_t>& s
 
 ModelWeights bind_weights(const WeightSource& source, const ModelConfig& c, Device device, Precision precision,
                           const SafetensorsFile* smoothing) {
-  const Binder b(source, find_prefix(source, c), device, precision, smoothing);
+  Binder b(source, find_prefix(source, c), device, precision, smoothing);
   const int64_t h = c.hidden_size, i = c.intermediate_size;
   ModelWeights w;
   w.embeddings.word = b.encoder_on_device("embeddings.word_embeddings.weight", {c.vocab_size, h});

@@ -82,7 +82,8 @@ class RandomSource : public WeightSource {
 };
 
 // A model folder's int8_smoothing.safetensors (tools/quant/smoothing.py): per
-// encoder GEMM, "<name>.input_smoothing", F32 [in], factors s > 0 that int8
+// encoder GEMM, "<name>.input_smoothing", [in] floats (F32, F16 or BF16),
+// factors s in [1e-20, 1e20] that int8
 // divides the GEMM's inputs by (ops/cpu/quantize.h). <name> is the Linear's
 // Hugging Face name; fused query/key/value are "<attention self path>qkv".
 inline constexpr const char* kInt8SmoothingFile = "int8_smoothing.safetensors";

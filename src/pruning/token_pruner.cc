@@ -47,6 +47,9 @@ PruningConfig apply_overrides(PruningConfig config, const PruneOverrides& o, int
     throw Error("a keep rate (topk) and a threshold scale exclude each other: give one");
   if (o.keep_rate && o.keep_rates)
     throw Error("a keep rate (the topk cascade) and per-layer keep rates exclude each other: give one");
+  if (o.thresholds && (o.keep_rate || o.keep_rates))
+    throw Error("thresholds and a keep rate (topk) exclude each other: give one");
+  if (o.keep_rates && o.keep_rates->empty()) throw Error("keep_rates is empty: give one rate per layer");
   if (o.disable) {
     config.mode = PruneMode::None;
     return config;

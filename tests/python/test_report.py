@@ -38,3 +38,10 @@ def test_topk_at_ltp_shares_matches_ltp_flops(tmp_path):
     assert abs(topk["flops"]["reduction"] / ltp["flops"]["reduction"] - 1) < 0.05
     for kept_topk, kept_ltp in zip(topk["tokens_kept_per_layer"], ltp["tokens_kept_per_layer"]):
         assert abs(kept_topk - kept_ltp) < 0.6  # mean tokens per input: rounding and position 0
+
+
+def test_precision_label_says_which_models_ran_smoothed():
+    assert report.precision_label("bf16", {}, {}) == "bf16"
+    assert report.precision_label("int8", {"int8_smoothing": False}, {"int8_smoothing": False}) == "int8"
+    assert report.precision_label("int8", {"int8_smoothing": True}, {"int8_smoothing": True}) == "int8, smoothed"
+    assert report.precision_label("int8", {"int8_smoothing": False}, {"int8_smoothing": True}) == "int8, smoothed (LTP only)"

@@ -286,7 +286,7 @@ int main(int argc, char** argv) {
     if (!json_path.empty()) {
       ltp::cli::OutputFile out(json_path);
       json doc = {{"model", model_name}, {"commit", LTP_GIT_COMMIT}, {"device", model_options.device},
-                  {"precision", ltp::precision_name(model->precision())},
+                  {"precision", ltp::precision_name(model->precision())}, {"int8_smoothing", model->int8_smoothing()},
                   {"threads", ltp::num_threads()}, {"repeat", repeat}, {"records", records}};
       out.stream() << ltp::cli::to_text(doc, 2) << "\n";
       out.commit();

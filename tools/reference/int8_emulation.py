@@ -1,10 +1,10 @@
 """ltp's int8 scheme emulated in PyTorch, to study its error before changing the
-engine: every encoder Linear gets u8 per-row asymmetric inputs and s8
-per-output-channel weights (src/ops/cpu/quantize.h), optionally with
-SmoothQuant-style per-input-channel smoothing (x/s)·(W·s)ᵀ, s = a^α / w^(1-α),
-a = the channel's largest input over calibration pairs, w = its largest weight.
-Prints the mean and largest |logit − fp32| and the labels that change over a
-GLUE pair task's dev set. Never part of the build.
+engine: every encoder GEMM gets u8 per-row asymmetric inputs and s8
+per-output-channel weights (src/ops/cpu/quantize.h), optionally with the
+engine's per-input-channel smoothing (x/s)·(W·s)ᵀ, s from tools/quant/smoothing.py
+(query, key and value share theirs, as in the engine's fused GEMM), calibrated
+on the first dev pairs. Prints the mean and largest |logit − fp32| and the
+labels that change over a GLUE pair task's dev set. Never part of the build.
 
     python -m tools.reference.int8_emulation --model runs/mpnet-RTE/model-dense --data data/glue/RTE \\
         [--calibration 64] [--alphas none,0.3,0.5,0.7]"""
@@ -12,8 +12,9 @@ import argparse
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
+from transformers import AutoTokenizer
 
+from tools.quant.smoothing import gemm_groups, input_maxima, load_model, smoothing_factors, stored_prefix
 from tools.train.glue import TASKS, read_split
 
 
@@ -41,35 +42,28 @@ def main():
     args = ap.parse_args()
     torch.set_num_threads(1)
     tok = AutoTokenizer.from_pretrained(args.model)
-    model = AutoModelForSequenceClassification.from_pretrained(args.model).eval()
+    model = load_model(args.model)
     rows = read_split(args.data.parent, TASKS[args.data.name], "dev")
     inputs = [tok(text, pair, truncation=True, max_length=128, return_tensors="pt") for text, pair, _ in rows]
-    linears = [m for n, m in model.named_modules() if isinstance(m, torch.nn.Linear) and "encoder" in n]
+    groups = gemm_groups(model, stored_prefix(args.model))
 
     def run(n=None):
         with torch.no_grad():
             return torch.cat([model(**e).logits for e in inputs[:n]])
 
     reference = run()
-    largest = {}
-
-    def record(m, inp, out):
-        a = inp[0].detach().abs().reshape(-1, inp[0].shape[-1]).max(0).values
-        largest[m] = torch.maximum(largest[m], a) if m in largest else a
-
-    hooks = [m.register_forward_hook(record) for m in linears]
-    run(args.calibration)
-    for h in hooks:
-        h.remove()
-    original = {m: m.weight.data.clone() for m in linears}
-    for m in linears:
-        m.register_forward_pre_hook(lambda m, inp: (quantize_rows(inp[0] / m.smoothing) * m.smoothing,))
+    maxima = input_maxima(model, inputs[:args.calibration], groups)
+    original = {m: m.weight.data.clone() for modules in groups.values() for m in modules}
+    for modules in groups.values():
+        for m in modules:
+            m.register_forward_pre_hook(lambda m, inp: (quantize_rows(inp[0] / m.smoothing) * m.smoothing,))
     for alpha in args.alphas.split(","):
-        for m in linears:
-            w = original[m]
-            m.smoothing = (torch.ones(w.shape[1]) if alpha == "none" else
-                           largest[m].clamp(min=1e-5) ** float(alpha) / w.abs().max(0).values.clamp(min=1e-5) ** (1 - float(alpha)))
-            m.weight.data = quantize_weights(w * m.smoothing) / m.smoothing
+        factors = {} if alpha == "none" else smoothing_factors(maxima, groups, float(alpha))
+        for gemm, modules in groups.items():
+            for m in modules:
+                w = original[m]
+                m.smoothing = factors.get(f"{gemm}.input_smoothing", torch.ones(w.shape[1]))
+                m.weight.data = quantize_weights(w * m.smoothing) / m.smoothing
         out = run()
         error = (out - reference).abs().max(1).values
         changed = (out.argmax(1) != reference.argmax(1)).sum().item()

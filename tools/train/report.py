@@ -58,6 +58,14 @@ def keep_rates_of(report, input_length):
     return ",".join(f"{min(1.0, max(0.01, kept / input_length)):.4f}" for kept in report["tokens_kept_per_layer"])
 
 
+def precision_label(precision, dense, ltp):
+    """The precision as run: int8 says which models had their inputs smoothed (int8_smoothing.safetensors)."""
+    smoothed = [name for name, r in (("dense", dense), ("LTP", ltp)) if r.get("int8_smoothing")]
+    if not smoothed:
+        return precision
+    return f"{precision}, smoothed" + ("" if len(smoothed) == 2 else f" ({smoothed[0]} only)")
+
+
 def interpolate(points, flops):
     """Metric at relative FLOPs `flops` from (relative_flops, metric) points."""
     points = sorted(points)
@@ -138,7 +146,7 @@ def main():
                                  args.work / f"{task}-ltp-{precision}.json")
             commands += [c7, c8]
             precision_rows.append(
-                f"| {task} | {precision} | {metric} | {100 * dense['metrics'][metric]:.2f} | "
+                f"| {task} | {precision_label(precision, dense_p, ltp_p)} | {metric} | {100 * dense['metrics'][metric]:.2f} | "
                 f"{100 * dense_p['metrics'][metric]:.2f} | "
                 f"{100 * (dense_p['metrics'][metric] - dense['metrics'][metric]):+.2f} | "
                 f"{100 * ltp['metrics'][metric]:.2f} | {100 * ltp_p['metrics'][metric]:.2f} | "

@@ -43,10 +43,11 @@ QuantizedWeights quantize_smoothed(const Tensor& weight, const Tensor& smoothing
   return quantize_weights(scaled);
 }
 
+// 1/s, what quantize_rows multiplies the inputs by; ones without smoothing.
 Tensor inverse(const Tensor& smoothing, int64_t in) {
-  Tensor inverse({in});
-  for (int64_t k = 0; k < in; ++k) inverse.data()[k] = smoothing.empty() ? 1.0f : 1.0f / smoothing.data()[k];
-  return inverse;
+  Tensor reciprocals({in});
+  for (int64_t k = 0; k < in; ++k) reciprocals.data()[k] = smoothing.empty() ? 1.0f : 1.0f / smoothing.data()[k];
+  return reciprocals;
 }
 
 }  // namespace
