@@ -1,7 +1,8 @@
 // ops::Linear at --precision int8 on the CPU (the scheme: quantize.h). Per
-// chunk of rows: quantize the inputs (divided by the smoothing, if any), one oneDNN u8·s8→s32 matmul, then one
-// pass that scales, adds the bias (and the residual), and for GELU/tanh a
-// oneDNN element-wise pass over the rows still in cache.
+// chunk of rows: quantize the inputs (divided by the smoothing, if any), one
+// oneDNN u8·s8→s32 matmul, then one pass that scales, adds the bias (and the
+// residual), and for GELU/tanh a oneDNN element-wise pass over the rows still
+// in cache.
 #pragma once
 
 #include <cstdint>
