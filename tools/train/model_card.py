@@ -1,5 +1,6 @@
 """MODEL_CARD.md of an exported model: where it comes from, how it was
 trained, what it scores on dev and under which terms."""
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -60,9 +61,25 @@ def schedule(run, stages, thresholds):
         lines.append(f"| {name} | {s['epochs']:g} | {s['steps']} | {s['lr']:g} | {s['threshold_lr'] or ''} | {lam} |")
     lines += ["", f"Batch {run.batch_size}, inputs truncated at {run.max_length} tokens (tokenizer_config.json's "
               f"model_max_length), seed {run.seed}.", ""]
+    lines += distillation(run, stages)
     if thresholds is not None:
         lines += ["Thresholds (absolute_threshold, scores normalised by the alive count): "
                   + ", ".join(f"{t:.4g}" for t in thresholds) + ".", ""]
+    return lines
+
+
+def distillation(run, stages):
+    """One line per teacher: which stages learned from it and how."""
+    by_teacher = {}
+    for name in stages:
+        if run.stages[name].get("teacher"):
+            by_teacher.setdefault(json.dumps(run.stages[name]["teacher"], sort_keys=True), []).append(name)
+    lines = []
+    for key, names in by_teacher.items():
+        t = json.loads(key)
+        lines += [f"Distilled from `{shown(Path(t['folder']))}` in the {', '.join(names)} "
+                  f"stage{'s' if len(names) > 1 else ''}: the teacher's share of the loss {t['weight']:g}, "
+                  f"temperature {t['temperature']:g} (tools/train/distill.py).", ""]
     return lines
 
 

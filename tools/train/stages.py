@@ -12,6 +12,7 @@ import torch
 from tqdm import tqdm
 
 from tools.train.batching import collate, numbered_batches
+from tools.train.distill import distillation_loss
 from tools.train.flops import flops_reduction
 from tools.train.lambda_control import LambdaController
 from tools.train.ltp_model import alive_counts
@@ -37,12 +38,15 @@ class Settings:
     save_every: int
     max_steps: Optional[int]     # caps each stage's steps
     control_every: int           # steps between held-out measurements under a target
+    distill_weight: float = 0.0  # share of the loss that follows the teacher (Data.teacher)
+    distill_temperature: float = 1.0
 
 
 class Data(NamedTuple):
     train: list
     dev: list
     holdout: list                # slice of the training data measured for the FLOPs target; never trained on
+    teacher: Optional[torch.Tensor] = None  # [len(train) × labels]: a teacher's logits to distil (distill.py)
 
 
 class Evaluation(NamedTuple):
@@ -62,6 +66,14 @@ def task_loss(logits, labels, regression):
     if regression:
         return torch.nn.functional.mse_loss(logits.squeeze(-1), labels)
     return torch.nn.functional.cross_entropy(logits, labels)
+
+
+def supervised_loss(data: Data, task, settings: Settings):
+    """loss(logits, labels, indices) of a training batch: the task's, or mixed with the teacher's when there is one."""
+    if data.teacher is None:
+        return lambda logits, labels, indices: task_loss(logits, labels, task.is_regression)
+    return lambda logits, labels, indices: distillation_loss(
+        logits, data.teacher[indices], labels, task, settings.distill_weight, settings.distill_temperature)
 
 
 @contextmanager
@@ -123,11 +135,11 @@ def optimizer_for(stage: Stage, model, total):
     return optimizer, schedule
 
 
-def train_step(model, examples, indices, task, lam):
+def train_step(model, examples, indices, task, lam, loss_of):
     """Forward and backward on one batch; the soft stage adds lam · mean share of tokens alive."""
     ids, types, mask, labels = collate(examples, indices, task.is_regression)
     logits, masks = model(ids, types, mask)
-    loss = task_loss(logits, labels, task.is_regression)
+    loss = loss_of(logits, labels, indices)
     if model.mode == "soft":
         loss = loss + lam * alive_counts(masks, mask).sum() / (len(masks) * mask.sum())
     loss.backward()
@@ -169,8 +181,9 @@ def run_stage(stage: Stage, model, data: Data, task, settings: Settings, log):
 
     if controller and step == 0:
         steer()  # the first steps already move the thresholds: start from a measured lam
+    loss_of = supervised_loss(data, task, settings)
     for step, indices in numbered_batches(data.train, settings.batch_size, settings.seed, step, total):
-        loss = train_step(model, data.train, indices, task, lam)
+        loss = train_step(model, data.train, indices, task, lam, loss_of)
         torch.nn.utils.clip_grad_norm_(optimizer.param_groups[0]["params"], 1.0)  # the weights, not the thresholds
         optimizer.step()
         schedule.step()

@@ -29,6 +29,7 @@ from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTok
 
 from tools.train import model_card
 from tools.train.batching import encode_rows, sample
+from tools.train.distill import teacher_logits
 from tools.train.export import export_model_folder
 from tools.train.glue import TASKS, read_split
 from tools.train.ltp_model import PruningClassifier
@@ -74,6 +75,10 @@ def parse_args(argv=None):
     ap.add_argument("--holdout", type=int, default=256,
                     help="training examples held out to measure the target (at most a tenth of train.tsv)")
     ap.add_argument("--control-every", type=int, default=10, help="steps between measurements for the target")
+    ap.add_argument("--teacher", type=Path, metavar="MODEL_DIR",
+                    help="distil from this fine-tuned model folder (a run's model-dense, any family) in every stage")
+    ap.add_argument("--distill-weight", type=float, default=0.5, help="share of the loss that follows the teacher")
+    ap.add_argument("--distill-temperature", type=float, default=2.0, help="softmax temperature of the soft targets")
     ap.add_argument("--smoke", action="store_true", help="check a setup in about a minute: few steps, small subset")
     ap.add_argument("--keep-checkpoints", type=int, default=0, metavar="N",
                     help="stage checkpoints kept once all stages are done, newest first")
@@ -87,6 +92,8 @@ def parse_args(argv=None):
         ap.error(f"--stages: a subset of {','.join(STAGES)} in that order, got {','.join(args.stages)}")
     if args.target_flops_reduction is not None and args.target_flops_reduction <= 1:
         ap.error(f"--target-flops-reduction must exceed 1, got {args.target_flops_reduction}")
+    if not 0 <= args.distill_weight <= 1 or args.distill_temperature <= 0:
+        ap.error("--distill-weight must lie in [0, 1] and --distill-temperature be positive")
     if args.smoke:
         args.epochs = args.epochs or SMOKE["epochs"]  # so that every stage reaches max_steps
         args.max_steps = args.max_steps or SMOKE["max_steps"]
@@ -104,7 +111,8 @@ def quiet_transformers():
 
 
 def load_data(args, task, tok):
-    train = encode_rows(tok, read_split(args.data, task, "train"), args.max_length)
+    """Rows are drawn before they are encoded, so that a teacher reads the same rows with its own tokenizer."""
+    train = read_split(args.data, task, "train")
     dev = encode_rows(tok, read_split(args.dev_data, task, "dev"), args.max_length)
     if args.smoke:
         train = sample(train, min(len(train), SMOKE["train"]), args.seed)[0]
@@ -112,7 +120,11 @@ def load_data(args, task, tok):
     holdout = []
     if args.target_flops_reduction:
         holdout, train = sample(train, min(args.holdout, len(train) // 10), args.seed)
-    return Data(train, dev, holdout)
+        holdout = encode_rows(tok, holdout, args.max_length)
+    teacher = None
+    if args.teacher:
+        teacher = teacher_logits(args.teacher, train, task, args.max_length, args.out / "teacher-logits.pt")
+    return Data(encode_rows(tok, train, args.max_length), dev, holdout, teacher)
 
 
 def build_model(args, task):
@@ -163,10 +175,10 @@ class RunDir:
         with open(self.path / "log.jsonl", "a") as f:
             f.write(json.dumps(record) + "\n")
 
-    def record(self, stage: Stage, outcome):
+    def record(self, stage: Stage, outcome, teacher):
         self.state["stages"][stage.name] = dict(vars(stage), steps=outcome.steps, lam_end=outcome.lam,
                                                 holdout_reduction=outcome.holdout_reduction,
-                                                dev=outcome.dev._asdict())
+                                                dev=outcome.dev._asdict(), teacher=teacher)
 
     def complete(self, name):
         self.state["completed"].append(name)
@@ -182,6 +194,13 @@ def export(name, model, args, task, facts):
         thresholds = model.thresholds.tolist()
         export_model_folder(model.hf, args.base, args.out / "model-ltp", task, args.max_length,
                             model_card.render(facts, model.hf.config, thresholds), thresholds)
+
+
+def teacher_record(args):
+    """What a stage distilled from, for state.json and the model cards; None without a teacher."""
+    if not args.teacher:
+        return None
+    return {"folder": str(args.teacher), "weight": args.distill_weight, "temperature": args.distill_temperature}
 
 
 def summary(stage: Stage, outcome):
@@ -201,7 +220,8 @@ def main():
     run = RunDir(args.out)
     data = load_data(args, task, AutoTokenizer.from_pretrained(args.base))
     model = build_model(args, task)
-    settings = Settings(args.out, args.batch_size, args.seed, args.save_every, args.max_steps, args.control_every)
+    settings = Settings(args.out, args.batch_size, args.seed, args.save_every, args.max_steps, args.control_every,
+                        args.distill_weight if args.teacher else 0.0, args.distill_temperature)
     plan = stage_plan(args)
     facts = model_card.RunFacts(
         task=task, base=args.base, base_licence=args.base_licence,
@@ -221,7 +241,7 @@ def main():
             model.load_state_dict(torch.load(previous, weights_only=False)["model"])
         outcome = run_stage(plan[name], model, data, task, settings, run.log)
         print(summary(plan[name], outcome), flush=True)
-        run.record(plan[name], outcome)
+        run.record(plan[name], outcome, teacher_record(args))
         export(name, model, args, task, facts)
         run.complete(name)
     if all(s in run.state["completed"] for s in STAGES):
