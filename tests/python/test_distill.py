@@ -1,6 +1,7 @@
 """tools/train/distill.py: the mixed loss against its formula, the teacher's
 logits against a row-by-row forward, the cache, the refusals, and a smoke
-run of train.py that distils a tiny MPNet into a tiny BERT."""
+run of train.py that distils a tiny MPNet into a tiny BERT. The teacher
+runs in build/tools/ltp-run."""
 import json
 import math
 import shutil
@@ -17,6 +18,7 @@ from tools.train import distill  # noqa: E402
 from tools.train.glue import TASKS, read_split  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
+LTP_RUN = ROOT / "build" / "tools" / "ltp-run"
 SST2 = TASKS["SST-2"]
 STSB = TASKS["STS-B"]
 
@@ -69,31 +71,41 @@ def test_regression_mixes_the_two_squared_errors():
 
 def test_teacher_logits_equal_a_forward_of_each_row_alone_and_are_cached(teacher, rows, tmp_path):
     cache = tmp_path / "teacher-logits.pt"
-    logits = distill.teacher_logits(teacher, rows, SST2, 128, cache, batch_size=16)
+    logits = distill.teacher_logits(teacher, rows, SST2, 128, cache, LTP_RUN, 1)
     model = AutoModelForSequenceClassification.from_pretrained(teacher).eval()
     tok = AutoTokenizer.from_pretrained(teacher)
     with torch.no_grad():
-        for i in (0, 7, 39):
-            enc = tok(rows[i][0], return_tensors="pt")
+        for i in range(len(rows)):
+            enc = tok(rows[i][0], return_tensors="pt", truncation=True, max_length=128)
             alone = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).logits[0]
-            # Padding (batched by length) changes float32 sums only in their last bits.
+            # The engine's GEMMs sum in another order than PyTorch's: float32 rounding, logits near 0.01.
             assert torch.allclose(logits[i], alone, atol=1e-5), i
     assert cache.exists()
-    (teacher / "vocab.txt").rename(teacher / "moved-aside.txt")  # a recomputation would fail without it
-    assert torch.equal(distill.teacher_logits(teacher, rows, SST2, 128, cache), logits)
-    (teacher / "moved-aside.txt").rename(teacher / "vocab.txt")
-    fewer = distill.teacher_logits(teacher, rows[:10], SST2, 128, cache)  # other rows: recomputed
-    assert torch.allclose(fewer, logits[:10], atol=1e-5)
+    missing = tmp_path / "no-ltp-run"  # a recomputation would fail
+    assert torch.equal(distill.teacher_logits(teacher, rows, SST2, 128, cache, missing, 1), logits)
+    with pytest.raises(SystemExit, match="no-ltp-run, which is missing"):
+        distill.teacher_logits(teacher, rows[:10], SST2, 128, cache, missing, 1)  # other rows: recomputed
+    assert torch.equal(distill.teacher_logits(teacher, rows[:10], SST2, 128, cache, LTP_RUN, 1), logits[:10])
 
 
-def test_teachers_of_another_task_or_with_thresholds_are_refused(teacher, rows, tmp_path):
-    with pytest.raises(SystemExit, match="trained on 'SST-2', not RTE"):
-        distill.teacher_logits(teacher, rows, TASKS["RTE"], 128, tmp_path / "c.pt")
+def test_a_teacher_with_thresholds_runs_pruned(teacher, rows, tmp_path):
+    dense = distill.teacher_logits(teacher, rows, SST2, 128, tmp_path / "dense.pt", LTP_RUN, 1)
     config = json.loads((teacher / "config.json").read_text())
-    config["ltp"] = {"thresholds": [0.01, 0.02]}
+    config["ltp"] = {"format_version": 1, "prune_mode": "absolute_threshold", "thresholds": [0.2, 0.2]}
     (teacher / "config.json").write_text(json.dumps(config))
-    with pytest.raises(SystemExit, match="model-dense"):
-        distill.teacher_logits(teacher, rows, SST2, 128, tmp_path / "c.pt")
+    pruned = distill.teacher_logits(teacher, rows, SST2, 128, tmp_path / "dense.pt", LTP_RUN, 1)
+    assert not torch.allclose(pruned, dense, atol=1e-4)  # the cache knew the config had changed
+
+
+def test_teachers_of_another_task_or_rows_they_cannot_run_are_refused(teacher, rows, tmp_path):
+    with pytest.raises(SystemExit, match="trained on 'SST-2', not RTE"):
+        distill.teacher_logits(teacher, rows, TASKS["RTE"], 128, tmp_path / "c.pt", LTP_RUN, 1)
+    empty = rows[:3] + [("", None, 1)]
+    with pytest.raises(SystemExit, match="cannot run training row 3"):
+        distill.teacher_logits(teacher, empty, SST2, 128, tmp_path / "c.pt", LTP_RUN, 1)
+    (teacher / "model.safetensors").write_bytes(b"not a safetensors file")
+    with pytest.raises(SystemExit, match="ltp-run failed: .*model.safetensors"):
+        distill.teacher_logits(teacher, rows, SST2, 128, tmp_path / "c.pt", LTP_RUN, 1)
 
 
 def test_smoke_run_distils_an_mpnet_teacher_into_a_bert_student(tiny_bert, teacher, tmp_path):

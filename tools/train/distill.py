@@ -6,64 +6,70 @@ and cached in the run folder, and the loss that mixes them into the task loss.
 
 for classification (Hinton et al.'s soft targets; T² keeps the gradient's
 scale as T changes), and (1 - w) · MSE(label) + w · MSE(teacher's score) for
-regression. The teacher runs dense, in float32, as a Hugging Face model."""
+regression. The teacher runs in the engine (ltp-run, fp32, as its folder
+says: pruned when it has thresholds), far faster than a PyTorch forward."""
 import hashlib
 import json
+import subprocess
+import tempfile
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-from tools.train.batching import collate, encode_rows
 
 
-def teacher_logits(teacher: Path, rows, task, max_length, cache: Path, batch_size=64):
-    """[len(rows) × labels] float32: the teacher's logits on `rows` (glue.read_split rows),
-    read from `cache` when it was made by the same teacher on the same rows."""
+def teacher_logits(teacher: Path, rows, task, max_length, cache: Path, ltp_run: Path, threads):
+    """[len(rows) × labels] float32: the teacher's logits on `rows` (glue.read_split rows) as ltp-run
+    computes them, read from `cache` when it was made by the same teacher on the same rows."""
+    check_teacher(teacher, task)
     key = cache_key(teacher, rows, max_length)
     if cache.exists():
         saved = torch.load(cache, weights_only=True)
         if saved["key"] == key:
             return saved["logits"]
-    model = load_teacher(teacher, task)
-    examples = encode_rows(AutoTokenizer.from_pretrained(teacher), rows, max_length)
-    order = sorted(range(len(examples)), key=lambda i: len(examples[i][0]))  # little padding per batch
-    logits = torch.empty(len(examples), model.config.num_labels)
-    with torch.no_grad():
-        for start in range(0, len(order), batch_size):
-            indices = order[start:start + batch_size]
-            ids, types, mask, _ = collate(examples, indices, task.is_regression)
-            logits[indices] = model(input_ids=ids, attention_mask=mask, **token_types(model, types)).logits.float()
+    if not ltp_run.exists():
+        raise SystemExit(f"--teacher runs in {ltp_run}, which is missing: build first (bash tools/setup.sh)")
+    with tempfile.TemporaryDirectory() as tmp:
+        inputs, outputs = Path(tmp) / "rows.jsonl", Path(tmp) / "logits.jsonl"
+        with open(inputs, "w", encoding="utf-8") as f:
+            for text, pair, _ in rows:
+                f.write(json.dumps({"text": text} if pair is None else {"text": text, "text_pair": pair}) + "\n")
+        run = subprocess.run([str(ltp_run), "-m", str(teacher), "--input-format", "jsonl", "-i", str(inputs),
+                              "-o", str(outputs), "--max-length", str(max_length), "--threads", str(threads)],
+                             stderr=subprocess.PIPE, text=True)
+        if run.returncode != 0:
+            raise SystemExit(f"--teacher {teacher}: ltp-run failed: {run.stderr.strip()}")
+        records = [json.loads(line) for line in outputs.read_text(encoding="utf-8").splitlines()]
+    logits = torch.tensor([teacher_output(r, rows) for r in records], dtype=torch.float32)
     tmp = cache.with_suffix(".tmp")
     torch.save({"key": key, "logits": logits}, tmp)
     tmp.replace(cache)
     return logits
 
 
-def load_teacher(folder: Path, task):
-    """The teacher as a float32 HF classifier; refused unless it was fine-tuned on `task` and runs dense."""
+def check_teacher(folder: Path, task):
+    """Refuses a teacher that was not fine-tuned on `task` (config.json's ltp_task, written by export.py)."""
     config = json.loads((folder / "config.json").read_text())
     if config.get("ltp_task") != task.name:
         raise SystemExit(f"--teacher {folder}: config.json says it was trained on "
                          f"{config.get('ltp_task', 'no GLUE task')!r}, not {task.name}")
-    if "ltp" in config:
-        raise SystemExit(f"--teacher {folder}: it has LTP thresholds, which a Hugging Face model ignores; "
-                         "pass the run's model-dense folder")
-    model = AutoModelForSequenceClassification.from_pretrained(folder, dtype=torch.float32)
-    return model.eval()
 
 
-def token_types(model, types):
-    """MPNet's forward takes no token type ids."""
-    return {} if model.config.model_type == "mpnet" else {"token_type_ids": types}
+def teacher_output(record, rows):
+    """One ltp-run record as a logit vector (a regression's score as a vector of one)."""
+    if "error" in record:
+        text, pair, _ = rows[record["index"]]
+        raise SystemExit(f"the teacher cannot run training row {record['index']} ({text!r}, {pair!r}): "
+                         f"{record['error']}")
+    return record["logits"] if "logits" in record else [record["score"]]
 
 
 def cache_key(teacher: Path, rows, max_length):
-    """Names the teacher's weights and the rows, so that a changed teacher or data set recomputes."""
+    """Names the teacher (weights and config, thresholds included) and the rows, so that a change recomputes."""
     digest = hashlib.sha256()
-    with open(teacher / "model.safetensors", "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
+    for name in ("config.json", "model.safetensors"):
+        with open(teacher / name, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                digest.update(block)
     digest.update(json.dumps([rows, max_length]).encode())
     return digest.hexdigest()
 

@@ -79,6 +79,8 @@ def parse_args(argv=None):
                     help="distil from this fine-tuned model folder (a run's model-dense, any family) in every stage")
     ap.add_argument("--distill-weight", type=float, default=0.5, help="share of the loss that follows the teacher")
     ap.add_argument("--distill-temperature", type=float, default=2.0, help="softmax temperature of the soft targets")
+    ap.add_argument("--ltp-run", type=Path, default=ROOT / "build" / "tools" / "ltp-run",
+                    help="the engine that runs the teacher")
     ap.add_argument("--smoke", action="store_true", help="check a setup in about a minute: few steps, small subset")
     ap.add_argument("--keep-checkpoints", type=int, default=0, metavar="N",
                     help="stage checkpoints kept once all stages are done, newest first")
@@ -123,7 +125,8 @@ def load_data(args, task, tok):
         holdout = encode_rows(tok, holdout, args.max_length)
     teacher = None
     if args.teacher:
-        teacher = teacher_logits(args.teacher, train, task, args.max_length, args.out / "teacher-logits.pt")
+        teacher = teacher_logits(args.teacher, train, task, args.max_length, args.out / "teacher-logits.pt",
+                                 args.ltp_run, args.threads)
     return Data(encode_rows(tok, train, args.max_length), dev, holdout, teacher)
 
 
