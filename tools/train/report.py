@@ -1,7 +1,7 @@
 """Evaluates trained models with the C++ ltp-eval and writes the results table.
 
     python -m tools.train.report --runs RUNS_DIR [--pattern 'mpnet-{task}'] [--data data/glue]
-        [--ltp-eval build/tools/ltp-eval] [--out FILE] [--curves DIR]
+        [--ltp-eval build/tools/ltp-eval] [--out FILE] [--curves DIR] [--tasks RTE,MRPC]
 
 For each task with RUNS_DIR/<folder>/model-dense and model-ltp (folder: the
 task's short name, or --pattern with {task}): the majority-class baseline, the
@@ -84,10 +84,15 @@ def main():
     ap.add_argument("--work", type=Path, default=Path("/tmp/ltp-report"))
     ap.add_argument("--pattern", help="run folder of each task, {task} replaced (default: the task's short name)")
     ap.add_argument("--curves", type=Path, help="write <task>-curves.svg here (LTP and top-k sweeps)")
+    ap.add_argument("--tasks", default=",".join(TASKS), help="the tasks to report, comma-separated (default: all)")
     args = ap.parse_args()
+    args.tasks = args.tasks.split(",")
+    if unknown := [t for t in args.tasks if t not in TASKS]:
+        ap.error(f"--tasks: unknown {', '.join(unknown)}; known: {', '.join(TASKS)}")
     args.work.mkdir(parents=True, exist_ok=True)
     rows, precision_rows, commands = [], [], []
-    for task, folder in TASKS.items():
+    for task in args.tasks:
+        folder = TASKS[task]
         run = args.runs / (args.pattern.format(task=task) if args.pattern else folder)
         if not (run / "model-ltp").exists():
             print(f"{task}: no model-ltp in {run}, skipped")
