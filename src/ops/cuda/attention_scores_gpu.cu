@@ -188,14 +188,18 @@ void attention_impl<Device::CUDA>(const AttentionArgs& a) {
   if (bytes > static_cast<size_t>(limit))
     throw Error("CUDA attention: a sequence of " + std::to_string(a.max_length) + " tokens needs " +
                 std::to_string(bytes) + " bytes of shared memory, the device has " + std::to_string(limit));
-  static size_t allowed = 48 * 1024;  // what a launch may use without asking
-  if (bytes > allowed) {
-    check_cuda(cudaFuncSetAttribute(attention_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)),
+  // Launches above 48 KiB must be allowed first; allowing the device's limit
+  // once, on first use, keeps threads from racing over the attribute.
+  static const bool allowed_up_to_limit = [] {
+    check_cuda(cudaFuncSetAttribute(attention_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, limit),
                "cudaFuncSetAttribute");
-    allowed = bytes;
-  }
-  const long long groups = query_groups(a.num_seqs * a.num_heads, a.max_length);
-  const long long chunks_per_group = ((a.max_length + kRows - 1) / kRows + groups - 1) / groups;
+    return true;
+  }();
+  (void)allowed_up_to_limit;
+  const long long chunks = (a.max_length + kRows - 1) / kRows;
+  const long long wanted_groups = query_groups(a.num_seqs * a.num_heads, a.max_length);
+  const long long chunks_per_group = (chunks + wanted_groups - 1) / wanted_groups;
+  const long long groups = (chunks + chunks_per_group - 1) / chunks_per_group;  // none past the longest sequence
   const long long partial_rows = groups * a.num_heads;
   float* head_scores =
       a.scores ? static_cast<float*>(cuda_scratch(sizeof(float) * static_cast<size_t>(partial_rows * a.tokens))) : nullptr;

@@ -1,7 +1,5 @@
 #include "ops/cuda/cuda_context.h"
 
-#include <mutex>
-
 #include "ltp/error.h"
 
 namespace ltp::ops {
@@ -11,8 +9,6 @@ namespace {
 struct CudaContext {
   cudaStream_t stream = nullptr;
   cublasHandle_t cublas = nullptr;
-  void* scratch = nullptr;
-  size_t scratch_bytes = 0;
 
   CudaContext() {
     check_cuda(cudaSetDevice(0), "cudaSetDevice(0)");
@@ -60,17 +56,33 @@ void check_cublas(cublasStatus_t status, const char* what) {
     throw Error(std::string("cuBLAS: ") + what + " failed: " + cublasGetStatusString(status));
 }
 
-void* cuda_scratch(size_t bytes) {
-  CudaContext& ctx = context();
-  if (bytes > ctx.scratch_bytes) {
-    check_cuda(cudaStreamSynchronize(ctx.stream), "cudaStreamSynchronize");  // earlier ops may still read it
-    if (ctx.scratch) check_cuda(cudaFree(ctx.scratch), "cudaFree");
-    ctx.scratch = nullptr;
-    ctx.scratch_bytes = 0;
-    check_cuda(cudaMalloc(&ctx.scratch, bytes), "cudaMalloc (scratch)");
-    ctx.scratch_bytes = bytes;
+namespace {
+
+// One thread's scratch. Threads share the stream, so a buffer shared between
+// them would let one thread's kernels overwrite what another's queued kernels
+// have yet to read. Freed when the thread ends (its runs have all been waited
+// for); at process exit the runtime may already be gone, so errors are ignored.
+struct ThreadScratch {
+  void* data = nullptr;
+  size_t bytes = 0;
+  ~ThreadScratch() {
+    if (data) cudaFree(data);
   }
-  return ctx.scratch;
+};
+
+}  // namespace
+
+void* cuda_scratch(size_t bytes) {
+  thread_local ThreadScratch scratch;
+  if (bytes > scratch.bytes) {
+    check_cuda(cudaStreamSynchronize(cuda_stream()), "cudaStreamSynchronize");  // this thread's ops may still read it
+    if (scratch.data) check_cuda(cudaFree(scratch.data), "cudaFree");
+    scratch.data = nullptr;
+    scratch.bytes = 0;
+    check_cuda(cudaMalloc(&scratch.data, bytes), "cudaMalloc (scratch)");
+    scratch.bytes = bytes;
+  }
+  return scratch.data;
 }
 
 }  // namespace ltp::ops

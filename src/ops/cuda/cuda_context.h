@@ -21,8 +21,9 @@ cublasHandle_t cublas_handle();
 void check_cuda(cudaError_t status, const char* what);
 void check_cublas(cublasStatus_t status, const char* what);
 
-// Device scratch shared by the ops (one stream runs them in order): at least
-// `bytes`, contents undefined. Growing it waits for the stream first.
+// The calling thread's device scratch, shared by its ops (the stream runs them
+// in order): at least `bytes`, contents undefined. Growing it waits for the
+// stream first.
 void* cuda_scratch(size_t bytes);
 
 // Blocks of `threads` covering n items (at least one block).
