@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -195,6 +196,31 @@ TEST_CASE("gpu: encoders on two threads over one model give the single-threaded 
         test::check_close(result.values, alone[which][i].values, 1e-6, 1e-6, where);
       }
     }
+}
+
+TEST_CASE("gpu: stage times from CUDA events time every stage, within the run, and change no result") {
+  const auto gpu = Model::load(test::model_dir("tiny-mpnet"), Device::CUDA);
+  std::mt19937 rng(3);
+  std::vector<Encoding> inputs;
+  for (const int length : {1, 9, 64, 150}) inputs.push_back(random_input(length, rng));
+  for (auto& e : inputs)
+    for (auto& id : e.ids) id %= static_cast<int32_t>(gpu->config().vocab_size);  // tiny-mpnet's vocabulary
+  EncoderOptions options{.pruning = top_k(0.5f)};
+  const auto untimed = Encoder(*gpu, options).run(inputs);
+  options.time_stages = true;
+  Encoder timed(*gpu, options);
+  const auto start = std::chrono::steady_clock::now();
+  const auto got = timed.run(inputs);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    CHECK(got[i].values == untimed[i].values);
+    CHECK(got[i].positions == untimed[i].positions);
+  }
+  const StageTimes& times = timed.stage_times();
+  CHECK(times.runs == 1);
+  for (size_t s = 0; s < kStageCount; ++s)
+    CHECK_MESSAGE(times.seconds[s] > 0.0, stage_name(static_cast<Stage>(s)) << " was not timed");
+  CHECK(times.total() <= wall);
 }
 
 TEST_CASE("gpu: mean pooling adds pruned tokens as the CPU does") {

@@ -17,11 +17,15 @@
 #include "ltp/config.h"
 #include "ltp/model.h"
 #include "ltp/pruning.h"
+#include "ltp/stage_times.h"
 #include "ltp/tokenizer.h"
 
 namespace ltp {
 
 class Tensor;  // src/tensor.h
+namespace ops {
+class StageClock;  // src/ops/stage_clock.h
+}
 
 struct EncoderOptions {
   PruningConfig pruning;           // already resolved (config + overrides)
@@ -33,6 +37,9 @@ struct EncoderOptions {
   // default unless the folder's "ltp.mean_over" says otherwise; measured better
   // on STS-B (docs/pruning.md).
   bool pool_pruned_tokens = true;
+  // Time each stage of every run (Encoder::stage_times); costs a clock read or
+  // a CUDA event per stage.
+  bool time_stages = false;
 };
 
 // A caller's choices over a model folder's own settings; empty fields keep the
@@ -71,6 +78,10 @@ class Encoder {
   // One output per input, in order. Inputs must pass Model::validate.
   std::vector<SequenceOutput> run(std::span<const Encoding> batch);
 
+  // With EncoderOptions::time_stages: each stage's time summed over the runs
+  // so far (subtract an earlier copy for a window); else all zero.
+  const StageTimes& stage_times() const { return stage_times_; }
+
  private:
   struct Buffers;
   void embed(std::span<const Encoding> batch);
@@ -79,11 +90,14 @@ class Encoder {
   void select_survivors(int layer, const float* scores, std::vector<SequenceOutput>& out);
   void compact(Tensor& rows, const int64_t* keep);
   bool pools_pruned_tokens() const;
+  void mark(Stage finished);
 
   const Model& model_;
   EncoderOptions options_;
   TokenPruner pruner_;
   std::unique_ptr<Buffers> buffers_;
+  std::unique_ptr<ops::StageClock> clock_;  // with time_stages only
+  StageTimes stage_times_;
 };
 
 }  // namespace ltp

@@ -13,6 +13,7 @@
 #include "ops/linear.h"
 #include "ops/memory.h"
 #include "ops/rows.h"
+#include "ops/stage_clock.h"
 
 namespace ltp {
 
@@ -20,7 +21,8 @@ Encoder::Encoder(const Model& model, EncoderOptions options)
     : model_(model),
       options_(std::move(options)),
       pruner_(options_.pruning, model.config().num_layers, model.config().num_heads),
-      buffers_(std::make_unique<Buffers>(model.device())) {}
+      buffers_(std::make_unique<Buffers>(model.device())),
+      clock_(options_.time_stages ? std::make_unique<ops::StageClock>(model.device()) : nullptr) {}
 
 Encoder::~Encoder() = default;
 
@@ -39,10 +41,18 @@ std::vector<SequenceOutput> Encoder::run(std::span<const Encoding> batch) {
     out[s].flops_dense = dense_flops(c, static_cast<int64_t>(batch[s].ids.size()));
     out[s].flops = head_flops(c);
   }
+  if (clock_) clock_->start();
   embed(batch);
+  mark(Stage::Embeddings);
   for (int l = 0; l < c.num_layers; ++l) run_layer(l, out);
   run_head(out);
+  mark(Stage::Head);
+  if (clock_) clock_->stop(stage_times_);
   return out;
+}
+
+void Encoder::mark(Stage finished) {
+  if (clock_) clock_->mark(finished);
 }
 
 bool Encoder::pools_pruned_tokens() const {
@@ -113,6 +123,7 @@ void Encoder::run_layer(int l, std::vector<SequenceOutput>& out) {
   b.context.resize({alive, h});
   b.scores.resize({prune ? alive : 0});
   w.qkv.forward(b.hidden.data(), alive, b.qkv.data(), ops::Epilogue::None);
+  mark(Stage::QkvGemm);
   const Tensor& position_bias = weights_of(model_).embeddings.position_bias;
   ops::attention(device, {.qkv = b.qkv.data(),
                           .offsets = b.device_offsets,
@@ -126,6 +137,7 @@ void Encoder::run_layer(int l, std::vector<SequenceOutput>& out) {
                           .position_bias = position_bias.empty() ? nullptr : position_bias.data(),
                           .position_bias_width = position_bias.empty() ? 0 : position_bias.dim(1),
                           .positions = b.device_positions});
+  mark(Stage::Attention);
 
   // The layer's one wait for the device: its scores, read back to decide on the
   // host. Uploads follow it, while the device is idle.
@@ -146,16 +158,22 @@ void Encoder::run_layer(int l, std::vector<SequenceOutput>& out) {
     b.device_offsets = b.offsets_on_device.upload(b.offsets);
     b.device_positions = b.positions_on_device.upload(b.positions);
   }
+  mark(Stage::Pruning);
 
   // hidden = LN(hidden + context·Woᵀ + bo);  hidden = LN(hidden + FFN(hidden))
   w.attention_out.forward(b.context.data(), kept_total, b.hidden.data(), ops::Epilogue::AddToOutput);
+  mark(Stage::OutputGemm);
   ops::layer_norm(device, b.hidden.data(), kept_total,
                   {w.attention_norm.gamma.data(), w.attention_norm.beta.data(), h, c.layer_norm_eps});
+  mark(Stage::AttentionNorm);
   b.intermediate.resize({kept_total, c.intermediate_size});
   w.intermediate.forward(b.hidden.data(), kept_total, b.intermediate.data(), ops::Epilogue::Gelu);
+  mark(Stage::FfnInGemm);
   w.output.forward(b.intermediate.data(), kept_total, b.hidden.data(), ops::Epilogue::AddToOutput);
+  mark(Stage::FfnOutGemm);
   ops::layer_norm(device, b.hidden.data(), kept_total,
                   {w.output_norm.gamma.data(), w.output_norm.beta.data(), h, c.layer_norm_eps});
+  mark(Stage::OutputNorm);
 }
 
 }  // namespace ltp

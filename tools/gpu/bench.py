@@ -18,7 +18,8 @@ Encoder::run calls, which end with the results on the host. "GEMM share":
 ltp dense's effective GFLOP/s over that of the layer's four GEMMs alone (input
 conversion and bias pass included) at the batch's token count, so
 1 − share is roughly the share of time outside the GEMMs (attention, LayerNorm,
-GELU, the pruning waits)."""
+GELU, the pruning waits); the stage table (ltp-bench --stages, CUDA events
+between the stages) says which."""
 import argparse
 import json
 import shutil
@@ -93,7 +94,23 @@ def row(model, precision, batch, length, dense, pruned, torch_ms):
         "ltp_dense_ms": ms_per_batch(dense), "ltp_pruned_ms": ms_per_batch(pruned),
         "flops_reduction": dense["flops_per_seq"]["dense"] / pruned["flops_per_seq"]["performed"],
         "dense_gemm_share": dense["gflops_per_s"] / dense["gemm_limit_gflops_per_s"],
+        "stages": {"dense": dense["stage_ms_per_batch"], "pruned": pruned["stage_ms_per_batch"]},
     }
+
+
+def stage_table(rows):
+    """ltp's time per stage (ltp-bench --stages: CUDA events on the stream), ms per batch and share."""
+    if not rows:
+        return []
+    names = list(rows[0]["stages"]["dense"])
+    lines = ["\nltp's time per stage, ms per batch (share of the run):\n",
+             "| model | precision | batch | length | mode | " + " | ".join(names) + " |", "|---" * (5 + len(names)) + "|"]
+    for r in rows:
+        for mode, stages in r["stages"].items():
+            total = sum(stages.values())
+            cells = " | ".join(f"{stages[n]:.3f} ({100 * stages[n] / total:.0f}%)" for n in names)
+            lines.append(f"| {r['model']} | {r['precision']} | {r['batch']} | {r['length']} | {mode} | {cells} |")
+    return lines
 
 
 class Results:
@@ -131,6 +148,7 @@ class Results:
                          f"{r['ltp_dense_ms']:.2f} | {r['ltp_pruned_ms']:.2f} | {versus} | {speedup:.2f}x | "
                          f"{r['flops_reduction']:.2f}x | {speedup / r['flops_reduction']:.2f} | "
                          f"{100 * r['dense_gemm_share']:.0f}% |")
+        lines += stage_table(self.rows)
         lines += [f"\nfailed: {e}" for e in self.errors]
         (self.out / "table.md").write_text("\n".join(lines) + "\n")
 
@@ -166,7 +184,7 @@ def main():
             records = results.ltp_bench(f"bert-base {name}", args.ltp_bench, args.device, [
                 "--random-model", "bert-base", "--precision", name, "--keep-rate", str(KEEP_RATE), "--length",
                 args.lengths, "--batch-size", args.batches, "--sequences", str(max(batches)), "--repeat", "5",
-                "--gemm-limit"])
+                "--gemm-limit", "--stages"])
             if records:
                 # fp16 in PyTorch eager as its users run it for inference: half weights and activations.
                 model = BertForSequenceClassification(config).to(args.device, dtype).eval()
@@ -182,7 +200,7 @@ def main():
             if args.data:
                 records = results.ltp_bench(f"{text_label} {name}", args.ltp_bench, args.device, [
                     "-m", str(text_model), "--data", str(args.data), "--precision", name, "--batch-size", args.batches,
-                    "--repeat", "5", "--gemm-limit"])
+                    "--repeat", "5", "--gemm-limit", "--stages"])
                 for batch in batches if records else []:  # a failed run has no rows
                     point = {r["mode"]: r for r in records if r.get("batch_size") == batch}
                     results.add(row(f"{text_label} on {args.data.name}", name, batch,

@@ -102,6 +102,35 @@ Encoded encode_all(const std::vector<TextInput>& texts, Encode encode) {
 }
 
 // Tokenization alone, one thread: inputs/s and tokens/s over `repeat` passes.
+// Stage times per batch call (ms), the columns of --stages' table.
+double stage_ms(const ltp::StageTimes& t, size_t stage) {
+  return t.runs ? 1e3 * t.seconds[stage] / static_cast<double>(t.runs) : 0.0;
+}
+
+std::string stage_header() {
+  std::string names = "| mode | batch | length |", rule = "|---|---|---|";
+  for (size_t s = 0; s < ltp::kStageCount; ++s) {
+    names += std::string(" ") + ltp::stage_name(static_cast<ltp::Stage>(s)) + " |";
+    rule += "---|";
+  }
+  return names + " total ms |\n" + rule + "---|\n";
+}
+
+// One row: each stage's ms per batch call and its share of the run.
+std::string stage_row(const std::string& mode, int batch, const std::string& length, const ltp::StageTimes& t) {
+  std::string row = "| " + mode + " | " + std::to_string(batch) + " | " + length + " |";
+  const double total = t.runs ? 1e3 * t.total() / static_cast<double>(t.runs) : 0.0;
+  for (size_t s = 0; s < ltp::kStageCount; ++s)
+    row += " " + fixed(stage_ms(t, s), 2) + " (" + fixed(total > 0 ? 100.0 * stage_ms(t, s) / total : 0.0, 0) + "%) |";
+  return row + " " + fixed(total, 2) + " |\n";
+}
+
+json stage_record(const ltp::StageTimes& t) {
+  json record = json::object();
+  for (size_t s = 0; s < ltp::kStageCount; ++s) record[ltp::stage_name(static_cast<ltp::Stage>(s))] = stage_ms(t, s);
+  return record;
+}
+
 void run_tokenizer_benchmark(const std::filesystem::path& dir, const std::vector<TextInput>& texts, int warmup, int repeat,
                              const std::string& json_path) {
   const auto tokenizer = ltp::load_tokenizer(dir);
@@ -158,7 +187,9 @@ int main(int argc, char** argv) {
   app.add_option("--repeat", repeat, "Timed passes per mode")->check(CLI::Range(1, 1000000))->capture_default_str();
   app.add_option("--warmup", warmup, "Untimed passes per mode first")->check(CLI::Range(0, 1000000))->capture_default_str();
   app.add_option("--json", json_path, "Write one record per grid point and mode");
-  bool tokenizer_only = false, gemm_limit = false;
+  bool tokenizer_only = false, gemm_limit = false, time_stages = false;
+  app.add_flag("--stages", time_stages,
+               "Also time each stage (GEMMs, attention, pruning, LayerNorms...) and print ms per batch call");
   app.add_flag("--gemm-limit", gemm_limit,
                "Also time the model's GEMMs alone at each point's token count and report the share of that limit reached");
   app.add_flag("--tokenizer-only", tokenizer_only,
@@ -190,8 +221,11 @@ int main(int argc, char** argv) {
       model = ltp::cli::load_model(model_options);
     }
     const ltp::ModelConfig& c = model->config();
-    const auto pruned_options = ltp::cli::resolve_encoder_options(prune_options, {}, c);
-    ltp::Encoder dense(*model, {});
+    auto pruned_options = ltp::cli::resolve_encoder_options(prune_options, {}, c);
+    pruned_options.time_stages = time_stages;
+    ltp::EncoderOptions dense_options;
+    dense_options.time_stages = time_stages;
+    ltp::Encoder dense(*model, dense_options);
     ltp::Encoder pruned(*model, pruned_options);
     std::vector<std::pair<std::string, ltp::Encoder*>> modes = {{"dense", &dense}};
     if (pruned_options.pruning.mode != ltp::PruneMode::None) modes.emplace_back("pruned", &pruned);
@@ -204,6 +238,7 @@ int main(int argc, char** argv) {
               << (model->int8_smoothing() ? " (inputs smoothed: int8_smoothing.safetensors)" : "") << "\n\n";
 
     json records = json::array();
+    std::string stage_rows;  // --stages: printed after the main table
     Encoded data_inputs;  // with --data: encoded once, used at every batch size
     std::string data_label;
     if (!data.empty()) {
@@ -278,11 +313,16 @@ int main(int argc, char** argv) {
                              {"flops_per_seq", {{"performed", r.flops_per_seq}, {"dense", r.flops_dense_per_seq}}},
                              {"gflops_per_s", r.gflops_per_s},
                              {"gemm_limit_gflops_per_s", limit > 0 ? json(limit) : json(nullptr)},
-                             {"tokens_kept_per_layer", r.tokens_kept_per_layer}});
+                             {"tokens_kept_per_layer", r.tokens_kept_per_layer},
+                             {"stage_ms_per_batch", time_stages ? stage_record(r.stages) : json(nullptr)}});
+          if (time_stages) stage_rows += stage_row(r.mode, batch, length_label, r.stages);
         }
         std::cout.flush();
       }
     }
+    if (time_stages)
+      std::cout << "\nTime per stage, ms per batch call (share of the run), over the timed passes:\n\n"
+                << stage_header() << stage_rows;
     if (!json_path.empty()) {
       ltp::cli::OutputFile out(json_path);
       json doc = {{"model", model_name}, {"commit", LTP_GIT_COMMIT}, {"device", model_options.device},

@@ -58,6 +58,8 @@ std::vector<ModeResult> measure(std::vector<std::pair<std::string, Encoder*>> mo
   std::vector<Samples> samples(modes.size());
   for (int w = 0; w < plan.warmup; ++w)
     for (size_t m = 0; m < modes.size(); ++m) one_pass(*modes[m].second, inputs, plan.batch_size, samples[m], false);
+  std::vector<StageTimes> after_warmup;
+  for (const auto& mode : modes) after_warmup.push_back(mode.second->stage_times());
   for (int r = 0; r < plan.repeat; ++r)
     for (size_t k = 0; k < modes.size(); ++k) {
       const size_t m = r % 2 ? modes.size() - 1 - k : k;  // alternate the order: no mode always runs warm
@@ -93,6 +95,7 @@ std::vector<ModeResult> measure(std::vector<std::pair<std::string, Encoder*>> mo
     r.flops_per_seq = flops / n;
     r.flops_dense_per_seq = dense / n;
     r.gflops_per_s = r.flops_per_seq * r.seq_per_s.median / 1e9;
+    r.stages = modes[m].second->stage_times() - after_warmup[m];
     results.push_back(std::move(r));
   }
   return results;

@@ -24,6 +24,7 @@ struct ModeResult {
   double flops_per_seq = 0, flops_dense_per_seq = 0;
   double gflops_per_s = 0;          // performed FLOPs over median time
   std::vector<double> tokens_kept_per_layer;  // mean per sequence
+  StageTimes stages;                // over the timed passes; zero unless the encoder times its stages
 };
 
 struct RunPlan {
