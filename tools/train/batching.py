@@ -9,6 +9,8 @@ import torch
 
 def encode_rows(tok, rows, max_length):
     """[(input ids, token type ids, label)] from glue.read_split rows, truncated to max_length tokens."""
+    if not rows:
+        return []
     texts = [r[0] for r in rows]
     pairs = [r[1] for r in rows] if rows[0][1] is not None else None
     enc = tok(texts, pairs, truncation="longest_first", max_length=max_length)

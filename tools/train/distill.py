@@ -1,13 +1,8 @@
-"""Knowledge distillation from a fine-tuned teacher (train.py --teacher): the
-teacher's logits on every training row, computed once with its own tokenizer
-and cached in the run folder, and the loss that mixes them into the task loss.
-
-    loss = (1 - w) · task loss + w · T² · KL(softmax(teacher / T) ‖ softmax(student / T))
-
-for classification (Hinton et al.'s soft targets; T² keeps the gradient's
-scale as T changes), and (1 - w) · MSE(label) + w · MSE(teacher's score) for
-regression. The teacher runs in the engine (ltp-run, fp32, as its folder
-says: pruned when it has thresholds), far faster than a PyTorch forward."""
+"""A fine-tuned teacher's logits on every training row (train.py --teacher),
+computed once by the engine and cached in the run folder; losses.py mixes
+them into the task loss. The teacher runs in ltp-run, at fp32, with its own
+tokenizer, pruned when its folder has thresholds: far faster than a PyTorch
+forward on a CPU."""
 import hashlib
 import json
 import subprocess
@@ -19,35 +14,41 @@ import torch
 
 def teacher_logits(teacher: Path, rows, task, max_length, cache: Path, ltp_run: Path, threads):
     """[len(rows) × labels] float32: the teacher's logits on `rows` (glue.read_split rows) as ltp-run
-    computes them, read from `cache` when it was made by the same teacher on the same rows."""
+    computes them, read from `cache` when it was made by the same teacher folder on the same rows."""
     check_teacher(teacher, task)
-    key = cache_key(teacher, rows, max_length)
+    command = ["-m", str(teacher), "--input-format", "jsonl", "--precision", "fp32", "--max-length", str(max_length)]
+    key = cache_key(teacher, rows, command)
     if cache.exists():
         saved = torch.load(cache, weights_only=True)
         if saved["key"] == key:
             return saved["logits"]
     if not ltp_run.exists():
         raise SystemExit(f"--teacher runs in {ltp_run}, which is missing: build first (bash tools/setup.sh)")
-    with tempfile.TemporaryDirectory() as tmp:
-        inputs, outputs = Path(tmp) / "rows.jsonl", Path(tmp) / "logits.jsonl"
+    with tempfile.TemporaryDirectory() as work:
+        inputs, outputs = Path(work) / "rows.jsonl", Path(work) / "logits.jsonl"
         with open(inputs, "w", encoding="utf-8") as f:
             for text, pair, _ in rows:
                 f.write(json.dumps({"text": text} if pair is None else {"text": text, "text_pair": pair}) + "\n")
-        run = subprocess.run([str(ltp_run), "-m", str(teacher), "--input-format", "jsonl", "-i", str(inputs),
-                              "-o", str(outputs), "--max-length", str(max_length), "--threads", str(threads)],
+        run = subprocess.run([str(ltp_run), *command, "-i", str(inputs), "-o", str(outputs), "--threads", str(threads)],
                              stderr=subprocess.PIPE, text=True)
         if run.returncode != 0:
             raise SystemExit(f"--teacher {teacher}: ltp-run failed: {run.stderr.strip()}")
-        records = [json.loads(line) for line in outputs.read_text(encoding="utf-8").splitlines()]
+        # One record per line; "\n" only, as JSON strings may hold other line separators raw.
+        records = [json.loads(line) for line in outputs.read_text(encoding="utf-8").split("\n") if line]
+    if len(records) != len(rows):
+        raise SystemExit(f"--teacher {teacher}: ltp-run wrote {len(records)} records for {len(rows)} rows")
     logits = torch.tensor([teacher_output(r, rows) for r in records], dtype=torch.float32)
-    tmp = cache.with_suffix(".tmp")
-    torch.save({"key": key, "logits": logits}, tmp)
-    tmp.replace(cache)
+    partial = cache.with_suffix(".tmp")
+    torch.save({"key": key, "logits": logits}, partial)
+    partial.replace(cache)
     return logits
 
 
 def check_teacher(folder: Path, task):
-    """Refuses a teacher that was not fine-tuned on `task` (config.json's ltp_task, written by export.py)."""
+    """Refuses a teacher that is not a model folder fine-tuned on `task` (config.json's ltp_task, from export.py)."""
+    for name in ("config.json", "model.safetensors"):
+        if not (folder / name).is_file():
+            raise SystemExit(f"--teacher {folder}: no {name} there; pass a model folder (a run's model-dense)")
     config = json.loads((folder / "config.json").read_text())
     if config.get("ltp_task") != task.name:
         raise SystemExit(f"--teacher {folder}: config.json says it was trained on "
@@ -63,25 +64,14 @@ def teacher_output(record, rows):
     return record["logits"] if "logits" in record else [record["score"]]
 
 
-def cache_key(teacher: Path, rows, max_length):
-    """Names the teacher (weights and config, thresholds included) and the rows, so that a change recomputes."""
+def cache_key(teacher: Path, rows, command):
+    """Names every file of the teacher folder (weights, config, tokenizer, smoothing), the rows and how
+    ltp-run is asked to run them, so that a change to any of them recomputes."""
     digest = hashlib.sha256()
-    for name in ("config.json", "model.safetensors"):
-        with open(teacher / name, "rb") as f:
+    for path in sorted(p for p in teacher.iterdir() if p.is_file()):
+        digest.update(path.name.encode() + b"\0")
+        with open(path, "rb") as f:
             for block in iter(lambda: f.read(1 << 20), b""):
                 digest.update(block)
-    digest.update(json.dumps([rows, max_length]).encode())
+    digest.update(json.dumps([rows, command]).encode())
     return digest.hexdigest()
-
-
-def distillation_loss(student, teacher, labels, task, weight, temperature):
-    """The mixed loss of the module docstring for one batch: student and teacher [B × labels]."""
-    if task.is_regression:
-        hard = torch.nn.functional.mse_loss(student.squeeze(-1), labels)
-        soft = torch.nn.functional.mse_loss(student.squeeze(-1), teacher.squeeze(-1))
-    else:
-        hard = torch.nn.functional.cross_entropy(student, labels)
-        soft = torch.nn.functional.kl_div(torch.log_softmax(student / temperature, dim=-1),
-                                          torch.log_softmax(teacher / temperature, dim=-1),
-                                          log_target=True, reduction="batchmean") * temperature ** 2
-    return (1 - weight) * hard + weight * soft

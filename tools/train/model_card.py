@@ -1,6 +1,5 @@
 """MODEL_CARD.md of an exported model: where it comes from, how it was
 trained, what it scores on dev and under which terms."""
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -72,14 +71,15 @@ def distillation(run, stages):
     """One line per teacher: which stages learned from it and how."""
     by_teacher = {}
     for name in stages:
-        if run.stages[name].get("teacher"):
-            by_teacher.setdefault(json.dumps(run.stages[name]["teacher"], sort_keys=True), []).append(name)
+        if teacher := run.stages[name].get("teacher"):
+            by_teacher.setdefault(tuple(sorted(teacher.items())), []).append(name)
     lines = []
     for key, names in by_teacher.items():
-        t = json.loads(key)
+        t = dict(key)
+        temperature = f", temperature {t['temperature']:g}" if t["temperature"] is not None else ""
         lines += [f"Distilled from `{shown(Path(t['folder']))}` in the {', '.join(names)} "
-                  f"stage{'s' if len(names) > 1 else ''}: the teacher's share of the loss {t['weight']:g}, "
-                  f"temperature {t['temperature']:g} (tools/train/distill.py).", ""]
+                  f"stage{'s' if len(names) > 1 else ''}: the teacher's share of the loss {t['weight']:g}"
+                  f"{temperature} (tools/train/losses.py).", ""]
     return lines
 
 

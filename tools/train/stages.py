@@ -12,7 +12,7 @@ import torch
 from tqdm import tqdm
 
 from tools.train.batching import collate, numbered_batches
-from tools.train.distill import distillation_loss
+from tools.train.losses import task_loss, teacher_mixed_loss
 from tools.train.flops import flops_reduction
 from tools.train.lambda_control import LambdaController
 from tools.train.ltp_model import alive_counts
@@ -38,8 +38,7 @@ class Settings:
     save_every: int
     max_steps: Optional[int]     # caps each stage's steps
     control_every: int           # steps between held-out measurements under a target
-    distill_weight: float = 0.0  # share of the loss that follows the teacher (Data.teacher)
-    distill_temperature: float = 1.0
+    teacher: Optional[dict] = None  # with Data.teacher: {"folder", "weight", "temperature"} (losses.py)
 
 
 class Data(NamedTuple):
@@ -62,18 +61,13 @@ class Outcome(NamedTuple):
     holdout_reduction: Optional[float]  # under a target: the FLOPs reduction reached on the held-out slice
 
 
-def task_loss(logits, labels, regression):
-    if regression:
-        return torch.nn.functional.mse_loss(logits.squeeze(-1), labels)
-    return torch.nn.functional.cross_entropy(logits, labels)
-
-
 def supervised_loss(data: Data, task, settings: Settings):
     """loss(logits, labels, indices) of a training batch: the task's, or mixed with the teacher's when there is one."""
     if data.teacher is None:
         return lambda logits, labels, indices: task_loss(logits, labels, task.is_regression)
-    return lambda logits, labels, indices: distillation_loss(
-        logits, data.teacher[indices], labels, task, settings.distill_weight, settings.distill_temperature)
+    weight, temperature = settings.teacher["weight"], settings.teacher["temperature"]
+    return lambda logits, labels, indices: teacher_mixed_loss(logits, data.teacher[indices], labels,
+                                                              task.is_regression, weight, temperature)
 
 
 @contextmanager
@@ -164,6 +158,9 @@ def run_stage(stage: Stage, model, data: Data, task, settings: Settings, log):
         optimizer.load_state_dict(state["optimizer"])
         schedule.load_state_dict(state["schedule"])
         step, lam = state["step"], state["lam"]
+        if state.get("teacher") != settings.teacher:  # one stage, one loss
+            raise SystemExit(f"{ckpt} was trained with teacher {state.get('teacher')}, this run has "
+                             f"{settings.teacher}: rerun with the options it started with, or delete it")
         if controller:
             controller.integral = state["lam_integral"]
         log(stage=stage.name, event="resumed", step=step, of=total)
@@ -198,7 +195,8 @@ def run_stage(stage: Stage, model, data: Data, task, settings: Settings, log):
             tmp = ckpt.with_suffix(".tmp")
             torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                         "schedule": schedule.state_dict(), "step": step, "lam": lam,
-                        "lam_integral": controller.integral if controller else None}, tmp)
+                        "lam_integral": controller.integral if controller else None,
+                        "teacher": settings.teacher}, tmp)
             os.replace(tmp, ckpt)
     bar.close()
     if controller:

@@ -77,10 +77,10 @@ def parse_args(argv=None):
     ap.add_argument("--control-every", type=int, default=10, help="steps between measurements for the target")
     ap.add_argument("--teacher", type=Path, metavar="MODEL_DIR",
                     help="distil from this fine-tuned model folder (a run's model-dense, any family) in every stage")
-    ap.add_argument("--distill-weight", type=float, default=0.5, help="share of the loss that follows the teacher")
-    ap.add_argument("--distill-temperature", type=float, default=2.0, help="softmax temperature of the soft targets")
-    ap.add_argument("--ltp-run", type=Path, default=ROOT / "build" / "tools" / "ltp-run",
-                    help="the engine that runs the teacher")
+    ap.add_argument("--distill-weight", type=float, help="share of the loss that follows the teacher (default 0.5)")
+    ap.add_argument("--distill-temperature", type=float,
+                    help="softmax temperature of the teacher's soft targets (default 2; classification only)")
+    ap.add_argument("--ltp-run", type=Path, help="the engine that runs the teacher (default build/tools/ltp-run)")
     ap.add_argument("--smoke", action="store_true", help="check a setup in about a minute: few steps, small subset")
     ap.add_argument("--keep-checkpoints", type=int, default=0, metavar="N",
                     help="stage checkpoints kept once all stages are done, newest first")
@@ -94,8 +94,17 @@ def parse_args(argv=None):
         ap.error(f"--stages: a subset of {','.join(STAGES)} in that order, got {','.join(args.stages)}")
     if args.target_flops_reduction is not None and args.target_flops_reduction <= 1:
         ap.error(f"--target-flops-reduction must exceed 1, got {args.target_flops_reduction}")
-    if not 0 <= args.distill_weight <= 1 or args.distill_temperature <= 0:
-        ap.error("--distill-weight must lie in [0, 1] and --distill-temperature be positive")
+    distill_options = {"--distill-weight": args.distill_weight, "--distill-temperature": args.distill_temperature,
+                       "--ltp-run": args.ltp_run}
+    if not args.teacher and (given := [name for name, value in distill_options.items() if value is not None]):
+        ap.error(f"{', '.join(given)} without --teacher")
+    args.distill_weight = 0.5 if args.distill_weight is None else args.distill_weight
+    args.distill_temperature = 2.0 if args.distill_temperature is None else args.distill_temperature
+    args.ltp_run = args.ltp_run or ROOT / "build" / "tools" / "ltp-run"
+    if not 0 <= args.distill_weight <= 1:
+        ap.error(f"--distill-weight must lie in [0, 1], got {args.distill_weight}")
+    if args.distill_temperature <= 0:
+        ap.error(f"--distill-temperature must be positive, got {args.distill_temperature}")
     if args.smoke:
         args.epochs = args.epochs or SMOKE["epochs"]  # so that every stage reaches max_steps
         args.max_steps = args.max_steps or SMOKE["max_steps"]
@@ -199,11 +208,13 @@ def export(name, model, args, task, facts):
                             model_card.render(facts, model.hf.config, thresholds), thresholds)
 
 
-def teacher_record(args):
-    """What a stage distilled from, for state.json and the model cards; None without a teacher."""
+def teacher_record(args, task):
+    """What the stages distil from, for the loss, the checkpoints, state.json and the model cards; None
+    without a teacher. Regression has no temperature."""
     if not args.teacher:
         return None
-    return {"folder": str(args.teacher), "weight": args.distill_weight, "temperature": args.distill_temperature}
+    return {"folder": str(args.teacher), "weight": args.distill_weight,
+            "temperature": None if task.is_regression else args.distill_temperature}
 
 
 def summary(stage: Stage, outcome):
@@ -223,8 +234,9 @@ def main():
     run = RunDir(args.out)
     data = load_data(args, task, AutoTokenizer.from_pretrained(args.base))
     model = build_model(args, task)
-    settings = Settings(args.out, args.batch_size, args.seed, args.save_every, args.max_steps, args.control_every,
-                        args.distill_weight if args.teacher else 0.0, args.distill_temperature)
+    settings = Settings(out=args.out, batch_size=args.batch_size, seed=args.seed, save_every=args.save_every,
+                        max_steps=args.max_steps, control_every=args.control_every,
+                        teacher=teacher_record(args, task))
     plan = stage_plan(args)
     facts = model_card.RunFacts(
         task=task, base=args.base, base_licence=args.base_licence,
@@ -244,7 +256,7 @@ def main():
             model.load_state_dict(torch.load(previous, weights_only=False)["model"])
         outcome = run_stage(plan[name], model, data, task, settings, run.log)
         print(summary(plan[name], outcome), flush=True)
-        run.record(plan[name], outcome, teacher_record(args))
+        run.record(plan[name], outcome, settings.teacher)
         export(name, model, args, task, facts)
         run.complete(name)
     if all(s in run.state["completed"] for s in STAGES):
