@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <random>
 #include <thread>
@@ -157,45 +158,52 @@ TEST_CASE("gpu: one encoder reused across growing and shrinking batches") {
 }
 
 TEST_CASE("gpu: encoders on two threads over one model give the single-threaded results") {
-  // The threads share the stream; each one's scratch (fp16 inputs, partial
-  // scores) must stay its own while the other's kernels are queued between.
-  // Every batch runs as it did alone, so the results must be the same to the
-  // last bits (1e-6: the kernels and cuBLAS are deterministic for one shape).
-  const auto gpu = Model::load(test::model_dir("tiny-bert"), Device::CUDA);
-  const EncoderOptions pruned{.pruning = top_k(0.5f)};
-  std::mt19937 rng(9);
-  std::uniform_int_distribution<int> length(1, gpu->config().max_position_embeddings);
-  std::vector<std::vector<Encoding>> batches;
-  for (const size_t size : {5, 40, 17, 64}) {
-    batches.emplace_back();
-    for (size_t i = 0; i < size; ++i) batches.back().push_back(random_input(length(rng), rng));
-  }
-  std::vector<std::vector<SequenceOutput>> alone;
-  for (const auto& batch : batches) alone.push_back(Encoder(*gpu, pruned).run(batch));
-  constexpr int kThreads = 2, kRounds = 3;
-  std::vector<std::vector<std::vector<SequenceOutput>>> got(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t)
-    threads.emplace_back([&, t] {
-      Encoder encoder(*gpu, pruned);
-      for (int r = 0; r < kRounds; ++r)
-        for (size_t b = 0; b < batches.size(); ++b) {
-          const size_t which = (b + static_cast<size_t>(t)) % batches.size();  // the threads run different batches
-          got[static_cast<size_t>(t)].push_back(encoder.run(batches[which]));
-        }
-    });
-  for (auto& thread : threads) thread.join();
-  for (int t = 0; t < kThreads; ++t)
-    for (size_t k = 0; k < got[static_cast<size_t>(t)].size(); ++k) {
-      const size_t which = (k % batches.size() + static_cast<size_t>(t)) % batches.size();
-      for (size_t i = 0; i < batches[which].size(); ++i) {
-        const std::string where = "thread " + std::to_string(t) + " run " + std::to_string(k) + " input " +
-                                  std::to_string(i);
-        const SequenceOutput& result = got[static_cast<size_t>(t)][k][i];
-        CHECK_MESSAGE(result.positions == alone[which][i].positions, where);
-        test::check_close(result.values, alone[which][i].values, 1e-6, 1e-6, where);
-      }
+  // The threads share the stream; each one's scratch (fp16 GEMM inputs,
+  // partial scores) must stay its own while the other's kernels are queued
+  // between. Every batch runs as it did alone, so the results must be the same
+  // to the last bits (1e-6: the kernels and cuBLAS are deterministic for one shape).
+  for (const Precision precision : {Precision::FP32, Precision::FP16}) {
+    const auto gpu = Model::load(test::model_dir("tiny-bert"), Device::CUDA, precision);
+    const EncoderOptions pruned{.pruning = top_k(0.5f)};
+    std::mt19937 rng(9);
+    std::uniform_int_distribution<int> length(1, 128);
+    std::vector<std::vector<Encoding>> batches;
+    for (const size_t size : {5, 40, 17, 64}) {
+      batches.emplace_back();
+      for (size_t i = 0; i < size; ++i) batches.back().push_back(random_input(length(rng), rng));
     }
+    std::vector<std::vector<SequenceOutput>> alone;
+    for (const auto& batch : batches) alone.push_back(Encoder(*gpu, pruned).run(batch));
+    constexpr int kThreads = 2, kRounds = 3;
+    std::vector<std::vector<std::vector<SequenceOutput>>> got(kThreads);
+    std::vector<std::exception_ptr> failures(kThreads);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t)
+      threads.emplace_back([&, t] {
+        try {
+          Encoder encoder(*gpu, pruned);
+          for (int r = 0; r < kRounds; ++r)
+            for (size_t b = 0; b < batches.size(); ++b)  // the threads run different batches at once
+              got[static_cast<size_t>(t)].push_back(encoder.run(batches[(b + static_cast<size_t>(t)) % batches.size()]));
+        } catch (...) {
+          failures[static_cast<size_t>(t)] = std::current_exception();
+        }
+      });
+    for (auto& thread : threads) thread.join();
+    for (const auto& failure : failures)
+      if (failure) std::rethrow_exception(failure);
+    for (int t = 0; t < kThreads; ++t)
+      for (size_t k = 0; k < got[static_cast<size_t>(t)].size(); ++k) {
+        const size_t which = (k % batches.size() + static_cast<size_t>(t)) % batches.size();
+        for (size_t i = 0; i < batches[which].size(); ++i) {
+          const std::string where = std::string(precision_name(precision)) + " thread " + std::to_string(t) +
+                                    " run " + std::to_string(k) + " input " + std::to_string(i);
+          const SequenceOutput& result = got[static_cast<size_t>(t)][k][i];
+          CHECK_MESSAGE(result.positions == alone[which][i].positions, where);
+          test::check_close(result.values, alone[which][i].values, 1e-6, 1e-6, where);
+        }
+      }
+  }
 }
 
 TEST_CASE("gpu: stage times from CUDA events time every stage, within the run, and change no result") {
@@ -218,8 +226,8 @@ TEST_CASE("gpu: stage times from CUDA events time every stage, within the run, a
   }
   const StageTimes& times = timed.stage_times();
   CHECK(times.runs == 1);
-  for (size_t s = 0; s < kStageCount; ++s)
-    CHECK_MESSAGE(times.seconds[s] > 0.0, stage_name(static_cast<Stage>(s)) << " was not timed");
+  for (size_t s = 0; s < kEncoderStageCount; ++s)
+    CHECK_MESSAGE(times.seconds[s] > 0.0, stage_name(static_cast<EncoderStage>(s)) << " was not timed");
   CHECK(times.total() <= wall);
 }
 

@@ -43,8 +43,8 @@ TEST_CASE("stage times: every stage of every run is timed, within the run's wall
     }
     const StageTimes& times = encoder.stage_times();
     CHECK(times.runs == 3);
-    for (size_t s = 0; s < kStageCount; ++s)
-      CHECK_MESSAGE(times.seconds[s] > 0.0, name << ": " << stage_name(static_cast<Stage>(s)) << " was not timed");
+    for (size_t s = 0; s < kEncoderStageCount; ++s)
+      CHECK_MESSAGE(times.seconds[s] > 0.0, name << ": " << stage_name(static_cast<EncoderStage>(s)) << " was not timed");
     CHECK(times.total() <= wall);  // the stages are disjoint parts of each run
   }
 }
@@ -79,13 +79,9 @@ TEST_CASE("stage times: ltp-bench --stages prints and records every stage for bo
   const auto doc = nlohmann::json::parse(test::read_file(out));
   REQUIRE(doc["records"].size() == 2);
   for (const auto& record : doc["records"]) {
-    double total = 0.0;
-    for (size_t s = 0; s < kStageCount; ++s) {
-      const double ms = record["stage_ms_per_batch"][stage_name(static_cast<Stage>(s))].get<double>();
-      CHECK(ms > 0.0);
-      total += ms;
-    }
-    CHECK(total <= record["latency_ms"]["p99"].get<double>() * 1.0001);  // a run's stages within its slowest call
+    REQUIRE(record["stage_ms_per_batch"].size() == kEncoderStageCount);
+    for (size_t s = 0; s < kEncoderStageCount; ++s)
+      CHECK(record["stage_ms_per_batch"][stage_name(static_cast<EncoderStage>(s))].get<double>() > 0.0);
   }
 }
 

@@ -4,7 +4,9 @@
 // Thread safety: a Model is immutable once loaded and may be shared by any
 // number of threads (Model::encode and Model::validate included). An Encoder
 // holds per-run buffers: use one Encoder per thread (never one from two threads
-// at once). Results do not depend on which thread or batch ran an input.
+// at once). Results do not depend on which thread or batch ran an input (on
+// CUDA, to the last bits only: cuBLAS and attention choose their work split by
+// the batch's size).
 // CPU ops started from a thread use that thread's OpenMP setting
 // (set_num_threads), so N threads × M OpenMP threads should not exceed the cores.
 #pragma once
@@ -38,7 +40,7 @@ struct EncoderOptions {
   // on STS-B (docs/pruning.md).
   bool pool_pruned_tokens = true;
   // Time each stage of every run (Encoder::stage_times); costs a clock read or
-  // a CUDA event per stage.
+  // a CUDA event per stage, and on CUDA a wait for the events once per run.
   bool time_stages = false;
 };
 
@@ -90,7 +92,7 @@ class Encoder {
   void select_survivors(int layer, const float* scores, std::vector<SequenceOutput>& out);
   void compact(Tensor& rows, const int64_t* keep);
   bool pools_pruned_tokens() const;
-  void mark(Stage finished);
+  void mark(EncoderStage finished);
 
   const Model& model_;
   EncoderOptions options_;

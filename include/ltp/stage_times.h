@@ -4,7 +4,9 @@
 // where every op finishes before it returns). The stages tile each run, so
 // their sum is the run's time on the device; on CUDA a stage also holds any
 // wait for the host inside it (Pruning: reading the scores back, choosing the
-// survivors, uploading the new layout).
+// survivors, uploading the new layout), and, as threads share the one stream,
+// any kernels another thread queued in between. Reading CUDA events back
+// waits for the run's end, once per run: time stages in passes of their own.
 #pragma once
 
 #include <array>
@@ -13,7 +15,7 @@
 
 namespace ltp {
 
-enum class Stage {
+enum class EncoderStage {
   Embeddings,     // embedding sums and LayerNorm (inputs uploaded first on CUDA)
   QkvGemm,        // the fused query/key/value projection
   Attention,      // scores, softmax, probabilities × values, importance scores
@@ -25,12 +27,13 @@ enum class Stage {
   OutputNorm,     // LayerNorm after the FFN
   Head,           // pooling, classifier or embedding, results to the host
 };
-inline constexpr size_t kStageCount = static_cast<size_t>(Stage::Head) + 1;
+inline constexpr size_t kEncoderStageCount = static_cast<size_t>(EncoderStage::Head) + 1;
 
-const char* stage_name(Stage stage);
+// A stable snake_case id ("qkv_gemm"): table columns and JSON keys.
+const char* stage_name(EncoderStage stage);
 
 struct StageTimes {
-  std::array<double, kStageCount> seconds{};  // summed over runs
+  std::array<double, kEncoderStageCount> seconds{};  // summed over runs
   int64_t runs = 0;
 
   double total() const;

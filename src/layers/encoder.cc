@@ -43,15 +43,15 @@ std::vector<SequenceOutput> Encoder::run(std::span<const Encoding> batch) {
   }
   if (clock_) clock_->start();
   embed(batch);
-  mark(Stage::Embeddings);
+  mark(EncoderStage::Embeddings);
   for (int l = 0; l < c.num_layers; ++l) run_layer(l, out);
   run_head(out);
-  mark(Stage::Head);
+  mark(EncoderStage::Head);
   if (clock_) clock_->stop(stage_times_);
   return out;
 }
 
-void Encoder::mark(Stage finished) {
+void Encoder::mark(EncoderStage finished) {
   if (clock_) clock_->mark(finished);
 }
 
@@ -123,7 +123,7 @@ void Encoder::run_layer(int l, std::vector<SequenceOutput>& out) {
   b.context.resize({alive, h});
   b.scores.resize({prune ? alive : 0});
   w.qkv.forward(b.hidden.data(), alive, b.qkv.data(), ops::Epilogue::None);
-  mark(Stage::QkvGemm);
+  mark(EncoderStage::QkvGemm);
   const Tensor& position_bias = weights_of(model_).embeddings.position_bias;
   ops::attention(device, {.qkv = b.qkv.data(),
                           .offsets = b.device_offsets,
@@ -137,7 +137,7 @@ void Encoder::run_layer(int l, std::vector<SequenceOutput>& out) {
                           .position_bias = position_bias.empty() ? nullptr : position_bias.data(),
                           .position_bias_width = position_bias.empty() ? 0 : position_bias.dim(1),
                           .positions = b.device_positions});
-  mark(Stage::Attention);
+  mark(EncoderStage::Attention);
 
   // The layer's one wait for the device: its scores, read back to decide on the
   // host. Uploads follow it, while the device is idle.
@@ -158,22 +158,22 @@ void Encoder::run_layer(int l, std::vector<SequenceOutput>& out) {
     b.device_offsets = b.offsets_on_device.upload(b.offsets);
     b.device_positions = b.positions_on_device.upload(b.positions);
   }
-  mark(Stage::Pruning);
+  mark(EncoderStage::Pruning);
 
   // hidden = LN(hidden + context·Woᵀ + bo);  hidden = LN(hidden + FFN(hidden))
   w.attention_out.forward(b.context.data(), kept_total, b.hidden.data(), ops::Epilogue::AddToOutput);
-  mark(Stage::OutputGemm);
+  mark(EncoderStage::OutputGemm);
   ops::layer_norm(device, b.hidden.data(), kept_total,
                   {w.attention_norm.gamma.data(), w.attention_norm.beta.data(), h, c.layer_norm_eps});
-  mark(Stage::AttentionNorm);
+  mark(EncoderStage::AttentionNorm);
   b.intermediate.resize({kept_total, c.intermediate_size});
   w.intermediate.forward(b.hidden.data(), kept_total, b.intermediate.data(), ops::Epilogue::Gelu);
-  mark(Stage::FfnInGemm);
+  mark(EncoderStage::FfnInGemm);
   w.output.forward(b.intermediate.data(), kept_total, b.hidden.data(), ops::Epilogue::AddToOutput);
-  mark(Stage::FfnOutGemm);
+  mark(EncoderStage::FfnOutGemm);
   ops::layer_norm(device, b.hidden.data(), kept_total,
                   {w.output_norm.gamma.data(), w.output_norm.beta.data(), h, c.layer_norm_eps});
-  mark(Stage::OutputNorm);
+  mark(EncoderStage::OutputNorm);
 }
 
 }  // namespace ltp

@@ -2,18 +2,18 @@
 
 namespace ltp {
 
-const char* stage_name(Stage stage) {
+const char* stage_name(EncoderStage stage) {
   switch (stage) {
-    case Stage::Embeddings: return "embeddings";
-    case Stage::QkvGemm: return "QKV GEMM";
-    case Stage::Attention: return "attention";
-    case Stage::Pruning: return "pruning";
-    case Stage::OutputGemm: return "output GEMM";
-    case Stage::AttentionNorm: return "attention LayerNorm";
-    case Stage::FfnInGemm: return "FFN in GEMM + GELU";
-    case Stage::FfnOutGemm: return "FFN out GEMM";
-    case Stage::OutputNorm: return "output LayerNorm";
-    case Stage::Head: return "head";
+    case EncoderStage::Embeddings: return "embeddings";
+    case EncoderStage::QkvGemm: return "qkv_gemm";
+    case EncoderStage::Attention: return "attention";
+    case EncoderStage::Pruning: return "pruning";
+    case EncoderStage::OutputGemm: return "output_gemm";
+    case EncoderStage::AttentionNorm: return "attention_norm";
+    case EncoderStage::FfnInGemm: return "ffn_in_gemm";
+    case EncoderStage::FfnOutGemm: return "ffn_out_gemm";
+    case EncoderStage::OutputNorm: return "output_norm";
+    case EncoderStage::Head: return "head";
   }
   return "unknown";
 }
@@ -26,7 +26,7 @@ double StageTimes::total() const {
 
 StageTimes StageTimes::operator-(const StageTimes& earlier) const {
   StageTimes since = *this;
-  for (size_t i = 0; i < kStageCount; ++i) since.seconds[i] -= earlier.seconds[i];
+  for (size_t i = 0; i < kEncoderStageCount; ++i) since.seconds[i] -= earlier.seconds[i];
   since.runs -= earlier.runs;
   return since;
 }

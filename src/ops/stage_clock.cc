@@ -7,9 +7,9 @@ namespace ltp::ops {
 namespace {
 
 // CUDA only: the CPU reads the steady clock. Builds without CUDA throw.
-void* new_event() { LTP_CUDA_CASE(create_event_impl<Device::CUDA>()); }
-void record_on_stream(void* event) { LTP_CUDA_CASE(record_event_impl<Device::CUDA>(event)); }
-double seconds_between_events(void* from, void* to) {
+DeviceEvent* new_event() { LTP_CUDA_CASE(create_event_impl<Device::CUDA>()); }
+void record_on_stream(DeviceEvent* event) { LTP_CUDA_CASE(record_event_impl<Device::CUDA>(event)); }
+double seconds_between_events(DeviceEvent* from, DeviceEvent* to) {
   LTP_CUDA_CASE(seconds_between_events_impl<Device::CUDA>(from, to));
 }
 
@@ -17,7 +17,7 @@ double seconds_between_events(void* from, void* to) {
 
 StageClock::~StageClock() {
 #ifdef LTP_WITH_CUDA
-  for (void* event : events_) destroy_event_impl<Device::CUDA>(event);
+  for (DeviceEvent* event : events_) destroy_event_impl<Device::CUDA>(event);
 #endif
 }
 
@@ -26,14 +26,16 @@ void StageClock::start() {
   record(0);
 }
 
-void StageClock::mark(Stage finished) {
+void StageClock::mark(EncoderStage finished) {
   closed_.push_back(finished);
   record(closed_.size());
 }
 
 void StageClock::stop(StageTimes& times) {
+  StageTimes run;  // all read before any is added: a failed read leaves `times` as it was
   for (size_t i = 0; i < closed_.size(); ++i)
-    times.seconds[static_cast<size_t>(closed_[i])] += seconds_between(i, i + 1);
+    run.seconds[static_cast<size_t>(closed_[i])] += seconds_between(i, i + 1);
+  for (size_t s = 0; s < kEncoderStageCount; ++s) times.seconds[s] += run.seconds[s];
   ++times.runs;
 }
 

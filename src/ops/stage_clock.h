@@ -12,6 +12,8 @@
 
 namespace ltp::ops {
 
+struct DeviceEvent;  // a CUDA event (ops/cuda/stage_clock_gpu.cc)
+
 class StageClock {
  public:
   explicit StageClock(Device device) : device_(device) {}
@@ -20,7 +22,7 @@ class StageClock {
   StageClock& operator=(const StageClock&) = delete;
 
   void start();                  // before a run's first stage
-  void mark(Stage finished);     // once `finished`'s work has been run or queued
+  void mark(EncoderStage finished);     // once `finished`'s work has been run or queued
   void stop(StageTimes& times);  // after the run: adds each closed stage's time and one run
 
  private:
@@ -28,19 +30,19 @@ class StageClock {
   double seconds_between(size_t from, size_t to);
 
   Device device_;
-  std::vector<Stage> closed_;  // the stage closed by each mark since start()
+  std::vector<EncoderStage> closed_;  // the stage closed by each mark since start()
   std::vector<std::chrono::steady_clock::time_point> host_marks_;  // CPU
-  std::vector<void*> events_;  // CUDA: cudaEvent_t, created as needed and reused by later runs
+  std::vector<DeviceEvent*> events_;  // CUDA: created as needed, reused by later runs
 };
 
 // CUDA bodies (ops/cuda/stage_clock_gpu.cc).
 template <Device D>
-void* create_event_impl();
+DeviceEvent* create_event_impl();
 template <Device D>
-void record_event_impl(void* event);
+void record_event_impl(DeviceEvent* event);
 template <Device D>
-double seconds_between_events_impl(void* from, void* to);  // waits for `to`
+double seconds_between_events_impl(DeviceEvent* from, DeviceEvent* to);  // waits for `to`
 template <Device D>
-void destroy_event_impl(void* event) noexcept;
+void destroy_event_impl(DeviceEvent* event) noexcept;
 
 }  // namespace ltp::ops

@@ -45,3 +45,8 @@ def test_precision_label_says_which_models_ran_smoothed():
     assert report.precision_label("int8", {"int8_smoothing": False}, {"int8_smoothing": False}) == "int8"
     assert report.precision_label("int8", {"int8_smoothing": True}, {"int8_smoothing": True}) == "int8, smoothed"
     assert report.precision_label("int8", {"int8_smoothing": False}, {"int8_smoothing": True}) == "int8, smoothed (LTP only)"
+
+
+def test_changes_agree_with_the_rounded_figures_beside_them():
+    assert report.change(0.885447, 0.885491) == "-0.01"  # printed 88.54 and 88.55
+    assert report.change(0.8897, 0.8725) == "+1.72"

@@ -18,8 +18,8 @@ Encoder::run calls, which end with the results on the host. "GEMM share":
 ltp dense's effective GFLOP/s over that of the layer's four GEMMs alone (input
 conversion and bias pass included) at the batch's token count, so
 1 − share is roughly the share of time outside the GEMMs (attention, LayerNorm,
-GELU, the pruning waits); the stage table (ltp-bench --stages, CUDA events
-between the stages) says which."""
+GELU, the pruning waits); the stage table (ltp-bench --stages: CUDA events
+between the stages, in passes of their own) says which."""
 import argparse
 import json
 import shutil

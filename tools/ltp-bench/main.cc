@@ -16,8 +16,10 @@
 #include "common/glue_tasks.h"
 #include "ltp/error.h"
 #include "ltp/diagnostics.h"
+#include "fixed.h"
 #include "measure.h"
 #include "presets.h"
+#include "stage_table.h"
 
 #ifndef LTP_GIT_COMMIT
 #define LTP_GIT_COMMIT "unknown"
@@ -71,11 +73,7 @@ std::vector<ltp::Encoding> synthetic_inputs(const ltp::ModelConfig& c, int lengt
   return inputs;
 }
 
-std::string fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-  return buf;
-}
+using ltp::bench::fixed;
 
 std::string spread_text(const ltp::bench::Spread& s, int digits) {
   const double pct = s.median > 0 ? 100.0 * (s.max - s.min) / s.median : 0.0;
@@ -102,35 +100,6 @@ Encoded encode_all(const std::vector<TextInput>& texts, Encode encode) {
 }
 
 // Tokenization alone, one thread: inputs/s and tokens/s over `repeat` passes.
-// Stage times per batch call (ms), the columns of --stages' table.
-double stage_ms(const ltp::StageTimes& t, size_t stage) {
-  return t.runs ? 1e3 * t.seconds[stage] / static_cast<double>(t.runs) : 0.0;
-}
-
-std::string stage_header() {
-  std::string names = "| mode | batch | length |", rule = "|---|---|---|";
-  for (size_t s = 0; s < ltp::kStageCount; ++s) {
-    names += std::string(" ") + ltp::stage_name(static_cast<ltp::Stage>(s)) + " |";
-    rule += "---|";
-  }
-  return names + " total ms |\n" + rule + "---|\n";
-}
-
-// One row: each stage's ms per batch call and its share of the run.
-std::string stage_row(const std::string& mode, int batch, const std::string& length, const ltp::StageTimes& t) {
-  std::string row = "| " + mode + " | " + std::to_string(batch) + " | " + length + " |";
-  const double total = t.runs ? 1e3 * t.total() / static_cast<double>(t.runs) : 0.0;
-  for (size_t s = 0; s < ltp::kStageCount; ++s)
-    row += " " + fixed(stage_ms(t, s), 2) + " (" + fixed(total > 0 ? 100.0 * stage_ms(t, s) / total : 0.0, 0) + "%) |";
-  return row + " " + fixed(total, 2) + " |\n";
-}
-
-json stage_record(const ltp::StageTimes& t) {
-  json record = json::object();
-  for (size_t s = 0; s < ltp::kStageCount; ++s) record[ltp::stage_name(static_cast<ltp::Stage>(s))] = stage_ms(t, s);
-  return record;
-}
-
 void run_tokenizer_benchmark(const std::filesystem::path& dir, const std::vector<TextInput>& texts, int warmup, int repeat,
                              const std::string& json_path) {
   const auto tokenizer = ltp::load_tokenizer(dir);
@@ -221,14 +190,21 @@ int main(int argc, char** argv) {
       model = ltp::cli::load_model(model_options);
     }
     const ltp::ModelConfig& c = model->config();
-    auto pruned_options = ltp::cli::resolve_encoder_options(prune_options, {}, c);
-    pruned_options.time_stages = time_stages;
-    ltp::EncoderOptions dense_options;
-    dense_options.time_stages = time_stages;
-    ltp::Encoder dense(*model, dense_options);
+    const auto pruned_options = ltp::cli::resolve_encoder_options(prune_options, {}, c);
+    ltp::Encoder dense(*model, {});
     ltp::Encoder pruned(*model, pruned_options);
-    std::vector<std::pair<std::string, ltp::Encoder*>> modes = {{"dense", &dense}};
-    if (pruned_options.pruning.mode != ltp::PruneMode::None) modes.emplace_back("pruned", &pruned);
+    std::vector<ltp::bench::Mode> modes = {{"dense", &dense}};
+    if (pruned_options.pruning.mode != ltp::PruneMode::None) modes.push_back({"pruned", &pruned});
+    // --stages: encoders that time their stages, run in passes of their own (reading the
+    // timings back would otherwise add to the timed passes).
+    std::vector<std::unique_ptr<ltp::Encoder>> stage_encoders;
+    for (auto& mode : modes) {
+      if (!time_stages) break;
+      ltp::EncoderOptions options = mode.encoder == &dense ? ltp::EncoderOptions{} : pruned_options;
+      options.time_stages = true;
+      stage_encoders.push_back(std::make_unique<ltp::Encoder>(*model, options));
+      mode.stage_timer = stage_encoders.back().get();
+    }
 
     const std::string model_name = random_model.empty() ? model->dir().filename().string() : random_model + " (random)";
     std::cout << "ltp-bench " << model_name << " | commit " << LTP_GIT_COMMIT << " | device " << model_options.device
@@ -314,15 +290,16 @@ int main(int argc, char** argv) {
                              {"gflops_per_s", r.gflops_per_s},
                              {"gemm_limit_gflops_per_s", limit > 0 ? json(limit) : json(nullptr)},
                              {"tokens_kept_per_layer", r.tokens_kept_per_layer},
-                             {"stage_ms_per_batch", time_stages ? stage_record(r.stages) : json(nullptr)}});
-          if (time_stages) stage_rows += stage_row(r.mode, batch, length_label, r.stages);
+                             {"stage_ms_per_batch", time_stages ? ltp::bench::stage_record(r.stages) : json(nullptr)}});
+          if (time_stages) stage_rows += ltp::bench::stage_table_row(r.mode, batch, length_label, r.stages);
         }
         std::cout.flush();
       }
     }
     if (time_stages)
-      std::cout << "\nTime per stage, ms per batch call (share of the run), over the timed passes:\n\n"
-                << stage_header() << stage_rows;
+      std::cout << "\nTime per stage, ms per batch call (share of the run), in passes of their own after the "
+                   "timed ones:\n\n"
+                << ltp::bench::stage_table_header() << stage_rows;
     if (!json_path.empty()) {
       ltp::cli::OutputFile out(json_path);
       json doc = {{"model", model_name}, {"commit", LTP_GIT_COMMIT}, {"device", model_options.device},

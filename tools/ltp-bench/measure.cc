@@ -35,6 +35,15 @@ void one_pass(Encoder& encoder, const std::vector<Encoding>& inputs, int batch_s
   s.outputs = std::move(outputs);
 }
 
+// plan's passes through a stage-timing encoder: its stage times over the timed ones.
+StageTimes stage_times_of(Encoder& timer, const std::vector<Encoding>& inputs, const RunPlan& plan) {
+  Samples unused;
+  for (int w = 0; w < plan.warmup; ++w) one_pass(timer, inputs, plan.batch_size, unused, false);
+  const StageTimes before = timer.stage_times();
+  for (int r = 0; r < plan.repeat; ++r) one_pass(timer, inputs, plan.batch_size, unused, false);
+  return timer.stage_times() - before;
+}
+
 }  // namespace
 
 Spread spread_of(std::vector<double> v) {
@@ -53,17 +62,15 @@ double percentile(std::vector<double> v, double q) {
   return v[lo] + (v[hi] - v[lo]) * (pos - static_cast<double>(lo));
 }
 
-std::vector<ModeResult> measure(std::vector<std::pair<std::string, Encoder*>> modes,
-                                const std::vector<Encoding>& inputs, const RunPlan& plan) {
+std::vector<ModeResult> measure(const std::vector<Mode>& modes, const std::vector<Encoding>& inputs,
+                                const RunPlan& plan) {
   std::vector<Samples> samples(modes.size());
   for (int w = 0; w < plan.warmup; ++w)
-    for (size_t m = 0; m < modes.size(); ++m) one_pass(*modes[m].second, inputs, plan.batch_size, samples[m], false);
-  std::vector<StageTimes> after_warmup;
-  for (const auto& mode : modes) after_warmup.push_back(mode.second->stage_times());
+    for (size_t m = 0; m < modes.size(); ++m) one_pass(*modes[m].encoder, inputs, plan.batch_size, samples[m], false);
   for (int r = 0; r < plan.repeat; ++r)
     for (size_t k = 0; k < modes.size(); ++k) {
       const size_t m = r % 2 ? modes.size() - 1 - k : k;  // alternate the order: no mode always runs warm
-      one_pass(*modes[m].second, inputs, plan.batch_size, samples[m], true);
+      one_pass(*modes[m].encoder, inputs, plan.batch_size, samples[m], true);
     }
 
   int64_t tokens = 0;
@@ -72,7 +79,7 @@ std::vector<ModeResult> measure(std::vector<std::pair<std::string, Encoder*>> mo
   for (size_t m = 0; m < modes.size(); ++m) {
     const Samples& s = samples[m];
     ModeResult r;
-    r.mode = modes[m].first;
+    r.mode = modes[m].name;
     std::vector<double> seq_rate, token_rate;
     for (double t : s.pass_seconds) {
       seq_rate.push_back(static_cast<double>(inputs.size()) / t);
@@ -95,7 +102,7 @@ std::vector<ModeResult> measure(std::vector<std::pair<std::string, Encoder*>> mo
     r.flops_per_seq = flops / n;
     r.flops_dense_per_seq = dense / n;
     r.gflops_per_s = r.flops_per_seq * r.seq_per_s.median / 1e9;
-    r.stages = modes[m].second->stage_times() - after_warmup[m];
+    if (modes[m].stage_timer) r.stages = stage_times_of(*modes[m].stage_timer, inputs, plan);
     results.push_back(std::move(r));
   }
   return results;

@@ -24,7 +24,13 @@ struct ModeResult {
   double flops_per_seq = 0, flops_dense_per_seq = 0;
   double gflops_per_s = 0;          // performed FLOPs over median time
   std::vector<double> tokens_kept_per_layer;  // mean per sequence
-  StageTimes stages;                // over the timed passes; zero unless the encoder times its stages
+  StageTimes stages;                // from Mode::stage_timer's passes; zero without one
+};
+
+struct Mode {
+  std::string name;                 // "dense" or "pruned"
+  Encoder* encoder = nullptr;       // timed
+  Encoder* stage_timer = nullptr;   // the same options with time_stages, or none
 };
 
 struct RunPlan {
@@ -33,9 +39,10 @@ struct RunPlan {
   int repeat = 5;
 };
 
-// Runs `inputs` in batches of plan.batch_size through each encoder, `repeat`
-// times after `warmup` passes, alternating which mode goes first each time.
-std::vector<ModeResult> measure(std::vector<std::pair<std::string, Encoder*>> modes,
-                                const std::vector<Encoding>& inputs, const RunPlan& plan);
+// Runs `inputs` in batches of plan.batch_size through each mode's encoder,
+// `repeat` times after `warmup` passes, alternating which mode goes first each
+// time; then, for each mode with a stage timer, the same passes through it.
+std::vector<ModeResult> measure(const std::vector<Mode>& modes, const std::vector<Encoding>& inputs,
+                                const RunPlan& plan);
 
 }  // namespace ltp::bench

@@ -41,6 +41,11 @@ def run_eval(ltp_eval, model, data, extra, json_path):
     return json.loads(Path(json_path).read_text()), shlex.join(command)
 
 
+def change(metric, reference):
+    """metric − reference in points, from the two as the tables print them (so a row's figures agree)."""
+    return f"{round(100 * metric, 2) - round(100 * reference, 2):+.2f}"
+
+
 def majority_baseline(glue_dir, task, metric):
     """`metric` on dev when every prediction is the most frequent dev label;
     None where a constant prediction leaves it undefined (correlations)."""
@@ -86,7 +91,7 @@ def main():
     ap.add_argument("--curves", type=Path, help="write <task>-curves.svg here (LTP and top-k sweeps)")
     ap.add_argument("--tasks", default=",".join(TASKS), help="the tasks to report, comma-separated (default: all)")
     args = ap.parse_args()
-    args.tasks = args.tasks.split(",")
+    args.tasks = list(dict.fromkeys(args.tasks.split(",")))  # each once, in the order given
     if unknown := [t for t in args.tasks if t not in TASKS]:
         ap.error(f"--tasks: unknown {', '.join(unknown)}; known: {', '.join(TASKS)}")
     args.work.mkdir(parents=True, exist_ok=True)
@@ -139,7 +144,7 @@ def main():
         matched_text = f"{100 * matched['metrics'][metric]:.2f} at {matched['flops']['reduction']:.2f}x"
         rows.append(f"| {task} | {metric} | {majority_text} | {100 * dense['metrics'][metric]:.2f} | "
                     f"{100 * ltp['metrics'][metric]:.2f} | "
-                    f"{100 * (ltp['metrics'][metric] - dense['metrics'][metric]):+.2f} | {ltp['flops']['reduction']:.2f}x | "
+                    f"{change(ltp['metrics'][metric], dense['metrics'][metric])} | {ltp['flops']['reduction']:.2f}x | "
                     f"{' '.join(f'{k / length:.2f}' for k in kept)} | "
                     f"{topk_text} | {matched_text} |")
         def kept_change(a, b):
@@ -153,9 +158,9 @@ def main():
             precision_rows.append(
                 f"| {task} | {precision_label(precision, dense_p, ltp_p)} | {metric} | {100 * dense['metrics'][metric]:.2f} | "
                 f"{100 * dense_p['metrics'][metric]:.2f} | "
-                f"{100 * (dense_p['metrics'][metric] - dense['metrics'][metric]):+.2f} | "
+                f"{change(dense_p['metrics'][metric], dense['metrics'][metric])} | "
                 f"{100 * ltp['metrics'][metric]:.2f} | {100 * ltp_p['metrics'][metric]:.2f} | "
-                f"{100 * (ltp_p['metrics'][metric] - ltp['metrics'][metric]):+.2f} | {kept_change(ltp, ltp_p):+.2f}% |")
+                f"{change(ltp_p['metrics'][metric], ltp['metrics'][metric])} | {kept_change(ltp, ltp_p):+.2f}% |")
     precision_table = ("| task | precision | metric | dense fp32 | dense | change | LTP fp32 | LTP | change | "
                        "tokens kept vs fp32 |\n|---|---|---|---|---|---|---|---|---|---|\n" + "\n".join(precision_rows))
     table = ("| task | metric | majority class | dense | LTP | change | FLOPs reduction | "

@@ -163,15 +163,17 @@ int device_attribute(cudaDeviceAttr attribute) {
 
 std::atomic<int> pinned_multiprocessors{0};
 
-// Query groups per (sequence, head): enough blocks for about two per
-// multiprocessor, never more groups than chunks of the longest sequence.
-long long query_groups(long long sequences_times_heads, long long max_length) {
+// Query chunks (of kRows) per group, so that the (sequence, head, group)
+// blocks number about two per multiprocessor: at least one chunk, at most all
+// of the longest sequence's.
+long long chunks_per_query_group(long long sequences_times_heads, long long max_length) {
   static const int device_multiprocessors = device_attribute(cudaDevAttrMultiProcessorCount);
   const int pinned = pinned_multiprocessors.load();
   const long long target_blocks = 2LL * (pinned > 0 ? pinned : device_multiprocessors);
   const long long chunks = (max_length + kRows - 1) / kRows;
   const long long wanted = (target_blocks + sequences_times_heads - 1) / sequences_times_heads;
-  return wanted < 1 ? 1 : wanted > chunks ? chunks : wanted;
+  const long long groups = wanted < 1 ? 1 : wanted > chunks ? chunks : wanted;
+  return (chunks + groups - 1) / groups;
 }
 
 }  // namespace
@@ -190,15 +192,13 @@ void attention_impl<Device::CUDA>(const AttentionArgs& a) {
                 std::to_string(bytes) + " bytes of shared memory, the device has " + std::to_string(limit));
   // Launches above 48 KiB must be allowed first; allowing the device's limit
   // once, on first use, keeps threads from racing over the attribute.
-  static const bool allowed_up_to_limit = [] {
+  [[maybe_unused]] static const bool allowed_up_to_limit = [] {
     check_cuda(cudaFuncSetAttribute(attention_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, limit),
                "cudaFuncSetAttribute");
     return true;
   }();
-  (void)allowed_up_to_limit;
   const long long chunks = (a.max_length + kRows - 1) / kRows;
-  const long long wanted_groups = query_groups(a.num_seqs * a.num_heads, a.max_length);
-  const long long chunks_per_group = (chunks + wanted_groups - 1) / wanted_groups;
+  const long long chunks_per_group = chunks_per_query_group(a.num_seqs * a.num_heads, a.max_length);
   const long long groups = (chunks + chunks_per_group - 1) / chunks_per_group;  // none past the longest sequence
   const long long partial_rows = groups * a.num_heads;
   float* head_scores =

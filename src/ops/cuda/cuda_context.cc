@@ -61,7 +61,7 @@ namespace {
 // One thread's scratch. Threads share the stream, so a buffer shared between
 // them would let one thread's kernels overwrite what another's queued kernels
 // have yet to read. Freed when the thread ends (its runs have all been waited
-// for); at process exit the runtime may already be gone, so errors are ignored.
+// for); a destructor has nowhere to report an error, so none is checked.
 struct ThreadScratch {
   void* data = nullptr;
   size_t bytes = 0;

@@ -1,3 +1,5 @@
+#include <memory>
+
 #include <cuda_runtime.h>
 
 #include "ops/cuda/cuda_context.h"
@@ -5,30 +7,34 @@
 
 namespace ltp::ops {
 
-template <>
-void* create_event_impl<Device::CUDA>() {
+struct DeviceEvent {
   cudaEvent_t event = nullptr;
-  check_cuda(cudaEventCreate(&event), "cudaEventCreate");
-  return event;
+};
+
+template <>
+DeviceEvent* create_event_impl<Device::CUDA>() {
+  auto made = std::make_unique<DeviceEvent>();
+  check_cuda(cudaEventCreate(&made->event), "cudaEventCreate");
+  return made.release();
 }
 
 template <>
-void record_event_impl<Device::CUDA>(void* event) {
-  check_cuda(cudaEventRecord(static_cast<cudaEvent_t>(event), cuda_stream()), "cudaEventRecord");
+void record_event_impl<Device::CUDA>(DeviceEvent* event) {
+  check_cuda(cudaEventRecord(event->event, cuda_stream()), "cudaEventRecord");
 }
 
 template <>
-double seconds_between_events_impl<Device::CUDA>(void* from, void* to) {
-  check_cuda(cudaEventSynchronize(static_cast<cudaEvent_t>(to)), "cudaEventSynchronize");
+double seconds_between_events_impl<Device::CUDA>(DeviceEvent* from, DeviceEvent* to) {
+  check_cuda(cudaEventSynchronize(to->event), "cudaEventSynchronize");
   float ms = 0.0f;
-  check_cuda(cudaEventElapsedTime(&ms, static_cast<cudaEvent_t>(from), static_cast<cudaEvent_t>(to)),
-             "cudaEventElapsedTime");
+  check_cuda(cudaEventElapsedTime(&ms, from->event, to->event), "cudaEventElapsedTime");
   return 1e-3 * ms;
 }
 
 template <>
-void destroy_event_impl<Device::CUDA>(void* event) noexcept {
-  cudaEventDestroy(static_cast<cudaEvent_t>(event));  // at exit the runtime may be gone: nothing to report
+void destroy_event_impl<Device::CUDA>(DeviceEvent* event) noexcept {
+  cudaEventDestroy(event->event);  // an Encoder destroyed at process exit may outlive the runtime: nothing to report
+  delete event;
 }
 
 }  // namespace ltp::ops
