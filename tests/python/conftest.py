@@ -14,3 +14,12 @@ def tiny_bert(tmp_path):
     folder = tmp_path / "tiny-bert"
     shutil.copytree(TINY_BERT, folder)
     return folder
+
+
+@pytest.fixture
+def glue(tmp_path):
+    """A GLUE folder whose SST-2 train.tsv is a stand-in (the dev rows): training runs check mechanics, not quality."""
+    folder = tmp_path / "glue" / "SST-2"
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "glue" / "SST-2" / "dev.tsv", folder / "train.tsv")
+    return folder.parent

@@ -123,15 +123,6 @@ def train(base, glue, out, *flags):
                           cwd=ROOT, capture_output=True, text=True)
 
 
-@pytest.fixture
-def glue(tmp_path):
-    """SST-2's dev rows as a stand-in train.tsv: the runs check mechanics, not quality."""
-    folder = tmp_path / "glue" / "SST-2"
-    folder.mkdir(parents=True)
-    shutil.copy(ROOT / "data" / "glue" / "SST-2" / "dev.tsv", folder / "train.tsv")
-    return folder.parent
-
-
 def test_smoke_run_distils_an_mpnet_teacher_into_a_bert_student(tiny_bert, teacher, glue, tmp_path):
     out = tmp_path / "run"
     run = train(tiny_bert, glue, out, "--teacher", str(teacher), "--distill-weight", "0.7")

@@ -1,7 +1,6 @@
 """tools/train/train.py end to end on tiny-bert with --smoke: every stage,
 the FLOPs target, export, resuming and checkpoint clean-up."""
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,15 +9,6 @@ import pytest
 
 pytest.importorskip("torch")
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def glue(tmp_path):
-    """A GLUE folder whose SST-2 train.tsv is a stand-in (the dev rows): the run checks mechanics, not quality."""
-    folder = tmp_path / "glue" / "SST-2"
-    folder.mkdir(parents=True)
-    shutil.copy(ROOT / "data" / "glue" / "SST-2" / "dev.tsv", folder / "train.tsv")
-    return folder.parent
 
 
 def train(base, glue, out, *flags):
