@@ -25,7 +25,7 @@ std::string model_arg(const std::filesystem::path& dir) { return " -m '" + dir.s
 using test::load_error;
 using test::load_error_after;
 
-TEST_CASE("hostile: a JSONL line that is not UTF-8 or not JSON is one error record; later lines still run") {
+TEST_CASE("hostile: a JSONL line that is not UTF-8 or not JSON is one error record, and later lines still run") {
   test::TempDir dir;
   test::write_file(dir.path() / "in.jsonl",
                    "{\"text\": \"a charming journey\"}\n"
@@ -101,7 +101,7 @@ TEST_CASE("hostile: sizes are checked in the type they are used in, with sane bo
         }).find("more than this machine's") != std::string::npos);
 }
 
-TEST_CASE("hostile: non-finite weights and parameters are load errors; no label is chosen from NaN") {
+TEST_CASE("hostile: non-finite weights and parameters are load errors, and no label is chosen from NaN") {
   test::TempDir dir;
   test::copy_model("tiny-bert", dir.path());
   test::set_weight(dir.path(), "classifier.weight", 3, std::numeric_limits<float>::quiet_NaN());
@@ -230,7 +230,7 @@ TEST_CASE("hostile: wrong types and wrong kinds of file name the file and field"
   CHECK(load_error(dir.path()).find("vocab.txt: is a directory") != std::string::npos);
 }
 
-TEST_CASE("hostile: a newer \"ltp\" format is refused with a clear message; the current one loads") {
+TEST_CASE("hostile: a newer \"ltp\" format is refused with a clear message, and the current one loads") {
   CHECK(load_error_after("tiny-bert", [](json& c) { c["ltp"] = {{"format_version", kLtpFormatVersion + 1}}; })
             .find("written by a newer ltp") != std::string::npos);
   CHECK(load_error_after("tiny-bert", [](json& c) {

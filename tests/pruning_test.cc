@@ -91,7 +91,7 @@ std::vector<SequenceOutput> run_with(const Model& model, PruningConfig p, const 
   return encoder.run(inputs);
 }
 
-TEST_CASE("pruning: threshold 0 is exactly dense; +inf keeps only the first token") {
+TEST_CASE("pruning: threshold 0 is exactly dense, and +inf keeps only the first token") {
   const auto golden = test::load_golden("tiny-bert");
   const auto model = Model::load(test::model_dir("tiny-bert"));
   std::vector<Encoding> inputs;

@@ -49,7 +49,7 @@ TEST_CASE("stage times: every stage of every run is timed, within the run's wall
   }
 }
 
-TEST_CASE("stage times: a copy marks a window; untimed encoders stay at zero") {
+TEST_CASE("stage times: a copy marks a window, and untimed encoders stay at zero") {
   const auto model = Model::load(test::model_dir("tiny-bert"));
   const auto inputs = golden_inputs("tiny-bert");
   EncoderOptions timing;
