@@ -41,11 +41,7 @@ TEST_CASE("stage times: every stage of every run is timed, within the run's wall
         CHECK(timed[i].tokens_kept == untimed[i].tokens_kept);
       }
     }
-    const StageTimes& times = encoder.stage_times();
-    CHECK(times.runs == 3);
-    for (size_t s = 0; s < kEncoderStageCount; ++s)
-      CHECK_MESSAGE(times.seconds[s] > 0.0, name << ": " << stage_name(static_cast<EncoderStage>(s)) << " was not timed");
-    CHECK(times.total() <= wall);  // the stages are disjoint parts of each run
+    test::check_stages_tile(encoder.stage_times(), 3, wall, name);
   }
 }
 

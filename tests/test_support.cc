@@ -67,6 +67,13 @@ void write_file(const fs::path& path, const std::string& contents) {
   out << contents;
 }
 
+void check_stages_tile(const StageTimes& times, int64_t runs, double wall, const std::string& what) {
+  CHECK_MESSAGE(times.runs == runs, what);
+  for (size_t s = 0; s < kEncoderStageCount; ++s)
+    CHECK_MESSAGE(times.seconds[s] > 0.0, what << ": " << stage_name(static_cast<EncoderStage>(s)) << " was not timed");
+  CHECK_MESSAGE(times.total() <= wall, what);
+}
+
 double check_close(const std::vector<float>& got, const std::vector<float>& ref, double atol, double rtol,
                    const std::string& what) {
   REQUIRE_MESSAGE(got.size() == ref.size(), what << ": " << got.size() << " values, expected " << ref.size());

@@ -10,6 +10,7 @@
 
 #include "ltp/config.h"
 #include "ltp/model.h"
+#include "ltp/stage_times.h"
 #include "ltp/tokenizer.h"
 
 namespace ltp::test {
@@ -75,6 +76,10 @@ ProgramRun run_program(const std::string& command);
 
 // Largest |got - ref| seen; fails the test (naming `what` and the index) where
 // |got - ref| > atol + rtol·|ref| or got is NaN.
+// An encoder's stage times after `runs` runs that took `wall` seconds in all:
+// every stage timed, and their sum (disjoint parts of the runs) within `wall`.
+void check_stages_tile(const StageTimes& times, int64_t runs, double wall, const std::string& what);
+
 double check_close(const std::vector<float>& got, const std::vector<float>& ref, double atol, double rtol,
                    const std::string& what);
 std::vector<float> floats(const nlohmann::json& array);
