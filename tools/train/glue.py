@@ -1,5 +1,7 @@
 """GLUE train/dev TSV files in the original distribution's format (data/glue has the dev
 sets; training sets come from a copy of the distribution), read with quoting off."""
+import math
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +17,29 @@ class Task:
     @property
     def is_regression(self):
         return not self.labels
+
+    @property
+    def metric(self):
+        """GLUE's dev metric, named as ltp-eval names it."""
+        return "pearson" if self.is_regression else "matthews_corr" if self.name == "CoLA" else "accuracy"
+
+    def score(self, predictions, labels):
+        """`metric` of predicted against gold values (class indices, or scores for regression)."""
+        if self.is_regression:
+            return statistics.correlation(predictions, labels)
+        if self.metric == "matthews_corr":
+            return binary_matthews(predictions, labels)
+        return sum(int(p == y) for p, y in zip(predictions, labels)) / len(labels)
+
+
+def binary_matthews(predictions, labels):
+    """Matthews correlation of two 0/1 sequences; 0 when a row or column of the confusion matrix is empty."""
+    tp = sum(1 for p, y in zip(predictions, labels) if p == 1 and y == 1)
+    tn = sum(1 for p, y in zip(predictions, labels) if p == 0 and y == 0)
+    fp = sum(1 for p, y in zip(predictions, labels) if p == 1 and y == 0)
+    fn = len(labels) - tp - tn - fp
+    denominator = math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn))
+    return (tp * tn - fp * fn) / denominator if denominator else 0.0
 
 
 TASKS = {

@@ -49,7 +49,7 @@ class Data(NamedTuple):
 
 
 class Evaluation(NamedTuple):
-    metric: float                # accuracy, or Pearson r for regression
+    metric: float                # the task's GLUE metric (Task.metric)
     kept_per_layer: list         # share of the input tokens alive after each layer; None when dense
     flops_reduction: float
 
@@ -104,11 +104,7 @@ def evaluate(model, examples, task, batch_size=64):
         if masks:
             kept += alive_counts(masks, mask).tolist()
     model.train(training)
-    labels = [e[2] for e in examples]
-    if task.is_regression:
-        metric = float(torch.corrcoef(torch.tensor([predictions, labels]))[0, 1])
-    else:
-        metric = sum(int(p == y) for p, y in zip(predictions, labels)) / len(labels)
+    metric = task.score(predictions, [e[2] for e in examples])
     if not kept:
         return Evaluation(metric, None, 1.0)
     shares = [sum(k[l] for k in kept) / sum(lengths) for l in range(len(kept[0]))]
