@@ -74,12 +74,12 @@ struct ProgramRun {
 };
 ProgramRun run_program(const std::string& command);
 
-// Largest |got - ref| seen; fails the test (naming `what` and the index) where
-// |got - ref| > atol + rtol·|ref| or got is NaN.
 // An encoder's stage times after `runs` runs that took `wall` seconds in all:
 // every stage timed, and their sum (disjoint parts of the runs) within `wall`.
 void check_stages_tile(const StageTimes& times, int64_t runs, double wall, const std::string& what);
 
+// Largest |got - ref| seen; fails the test (naming `what` and the index) where
+// |got - ref| > atol + rtol·|ref| or got is NaN.
 double check_close(const std::vector<float>& got, const std::vector<float>& ref, double atol, double rtol,
                    const std::string& what);
 std::vector<float> floats(const nlohmann::json& array);
