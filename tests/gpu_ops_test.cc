@@ -120,8 +120,8 @@ void check_attention(const std::vector<int64_t>& offsets, int64_t heads, int64_t
 TEST_CASE("gpu: attention and importance scores match the CPU over ragged batches") {
   // Head sizes of MiniLM (32), BERT (64) and the largest supported (128); one
   // sequence of 512 needs the most shared memory. Lengths 1, 5, 17, 33, 130,
-  // 512; 6 sequences × 4 heads: 11 query groups per pair on the pinned
-  // multiprocessor count.
+  // 512; 6 sequences × 4 heads: 8 query groups per pair on the pinned
+  // multiprocessor count (2 chunks of 32 queries each).
   for (const int64_t d : {8, 32, 64, 128})
     check_attention({0, 1, 6, 23, 56, 186, 698}, 4, d, "head dim " + std::to_string(d));
 }
