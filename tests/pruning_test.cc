@@ -3,8 +3,10 @@
 // tolerance; removal and masking differ only by rounding).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <random>
 
 #include "ltp/encoder.h"
@@ -145,6 +147,32 @@ TEST_CASE("pruning: topk keep rates follow the SpAtten cascade, k rounds half to
   CHECK(kept == std::vector<int>{0, 1, 2, 3, 4});
   pruner.select(2, scores.data(), 7, 7, kept);  // an unpruned layer
   CHECK(kept.size() == 7);
+}
+
+TEST_CASE("pruning: topk keeps the k highest scores, the earlier token on ties, NaN last") {
+  // Against the definition: a stable sort by descending score, its first k,
+  // plus position 0. Scores from a small set make ties common; NaN counts as
+  // lower than every number.
+  std::mt19937 rng(7);
+  const std::vector<float> values = {0.0f, 0.25f, 0.5f, 1.0f, -std::numeric_limits<float>::infinity(), std::nanf("")};
+  const TokenPruner pruner({PruneMode::TopK, {}, {}, 0.3f}, 4, 1);
+  std::vector<int> kept;
+  for (int trial = 0; trial < 200; ++trial) {
+    const int n = 2 + static_cast<int>(rng() % 60);
+    std::vector<float> scores(static_cast<size_t>(n));
+    for (float& s : scores) s = values[rng() % values.size()];
+    const auto rank = [&](int j) { return std::isnan(scores[j]) ? -INFINITY : scores[j]; };
+    std::vector<int> expected(static_cast<size_t>(n));
+    std::iota(expected.begin(), expected.end(), 0);
+    std::stable_sort(expected.begin(), expected.end(), [&](int a, int b) { return rank(a) > rank(b); });
+    const float rate = static_cast<float>(topk_layer_keep_rate(0.3, 3, 4));
+    const int k = static_cast<int>(std::nearbyint(static_cast<float>(n) * rate));
+    expected.resize(static_cast<size_t>(k));
+    if (std::find(expected.begin(), expected.end(), 0) == expected.end()) expected.push_back(0);
+    std::sort(expected.begin(), expected.end());
+    pruner.select(3, scores.data(), n, n, kept);
+    CHECK(kept == expected);
+  }
 }
 
 TEST_CASE("pruning: topk per-layer keep rates replace the cascade") {

@@ -150,14 +150,18 @@ void TokenPruner::select(int layer, const float* scores, int n, int original_len
         for (int j = 0; j < n; ++j) kept.push_back(j);
         return;
       }
-      std::vector<int> order(static_cast<size_t>(n));
-      std::iota(order.begin(), order.end(), 0);
-      // Higher score first; equal scores keep the earlier token.
-      std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return scores[a] > scores[b]; });
-      order.resize(static_cast<size_t>(std::max(k, 0)));
-      if (std::find(order.begin(), order.end(), 0) == order.end()) order.push_back(0);
-      std::sort(order.begin(), order.end());
-      kept = std::move(order);
+      // The k first in this order: higher score first, equal scores keep the
+      // earlier token, NaN after every number (a strict total order, so that
+      // nth_element, linear on average, picks what a stable sort would).
+      const auto rank = [&](int j) { return std::isnan(scores[j]) ? -INFINITY : scores[j]; };
+      const auto before = [&](int a, int b) { return rank(a) > rank(b) || (rank(a) == rank(b) && a < b); };
+      kept.resize(static_cast<size_t>(n));
+      std::iota(kept.begin(), kept.end(), 0);
+      const auto end = kept.begin() + std::max(k, 0);
+      std::nth_element(kept.begin(), end, kept.end(), before);
+      kept.erase(end, kept.end());
+      if (std::find(kept.begin(), kept.end(), 0) == kept.end()) kept.push_back(0);
+      std::sort(kept.begin(), kept.end());
       return;
     }
     case PruneMode::None: break;
