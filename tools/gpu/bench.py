@@ -2,9 +2,8 @@
 run: BERT-base shape with random weights at batch 1, 32, 256 × length 128, 512
 in fp16, fp32 and tf32 (fp32 GEMMs on tensor cores: ltp --precision tf32,
 PyTorch with float32 matmul precision "high"); with --data, also the default
-LTP model on that GLUE task's real text, or, where its weights did not travel
-(tools/gpu/README.md), a model with its config, tokenizer and shape and random
-weights. Run by tools/gpu/check.sh; needs torch with CUDA and transformers.
+LTP model (models/default, trained weights and thresholds) on that GLUE task's
+real text. Run by tools/gpu/check.sh; needs torch with CUDA and transformers.
 
 bench.json and table.md in --out are rewritten after every row, so a run cut
 short keeps what it measured; ltp-bench's own tables go to stdout. A failing
@@ -22,7 +21,6 @@ GELU, the pruning waits); the stage table (ltp-bench --stages: CUDA events
 between the stages, in passes of their own) says which."""
 import argparse
 import json
-import shutil
 import statistics
 import subprocess
 import sys
@@ -68,20 +66,6 @@ def ltp_records(ltp_bench, device, args):
         out_json = Path(work) / "ltp.json"
         subprocess.run([*command, "--json", str(out_json)], check=True, timeout=LTP_BENCH_TIMEOUT_S)
         return json.loads(out_json.read_text())["records"]
-
-
-def default_model(work):
-    """models/default and its label, or, where its weights are absent, a folder
-    with its config (pruning thresholds included), tokenizer and random weights."""
-    model = REPO / "models" / "default"
-    if (model / "model.safetensors").is_file():
-        return model, "models/default"
-    stand_in = Path(work) / "default-random-weights"
-    BertForSequenceClassification(BertConfig.from_pretrained(model)).save_pretrained(stand_in)
-    for file in model.iterdir():
-        if file.is_file() and file.name != "model.safetensors":
-            shutil.copy(file, stand_in)
-    return stand_in, "models/default shape, random weights"
 
 
 def ms_per_batch(record):
@@ -176,35 +160,33 @@ def main():
     results = Results(args.out, gpu)
     config = BertConfig(hidden_size=768, num_hidden_layers=12, num_attention_heads=12, intermediate_size=3072,
                         num_labels=2)
-    with tempfile.TemporaryDirectory() as work:
-        text_model, text_label = default_model(work) if args.data else (None, None)
-        for name in args.precisions.split(","):
-            dtype, matmul_precision = PRECISIONS[name]
-            torch.set_float32_matmul_precision(matmul_precision)
-            records = results.ltp_bench(f"bert-base {name}", args.ltp_bench, args.device, [
-                "--random-model", "bert-base", "--precision", name, "--keep-rate", str(KEEP_RATE), "--length",
-                args.lengths, "--batch-size", args.batches, "--sequences", str(max(batches)), "--repeat", "5",
-                "--gemm-limit", "--stages"])
-            if records:
-                # fp16 in PyTorch eager as its users run it for inference: half weights and activations.
-                model = BertForSequenceClassification(config).to(args.device, dtype).eval()
-                for batch in batches:
-                    for length in lengths:
-                        point = {r["mode"]: r for r in records if r["batch_size"] == batch and r["length"] == length}
-                        torch_ms = torch_ms_per_batch(model, batch, length, args.device, args.repeat)
-                        results.add(row("bert-base (random)", name, batch, length, point["dense"], point["pruned"],
-                                        torch_ms))
-                del model
-                if args.device == "cuda":
-                    torch.cuda.empty_cache()
-            if args.data:
-                records = results.ltp_bench(f"{text_label} {name}", args.ltp_bench, args.device, [
-                    "-m", str(text_model), "--data", str(args.data), "--precision", name, "--batch-size", args.batches,
-                    "--repeat", "5", "--gemm-limit", "--stages"])
-                for batch in batches if records else []:  # a failed run has no rows
-                    point = {r["mode"]: r for r in records if r.get("batch_size") == batch}
-                    results.add(row(f"{text_label} on {args.data.name}", name, batch,
-                                    round(point["dense"]["mean_length"], 1), point["dense"], point["pruned"], None))
+    for name in args.precisions.split(","):
+        dtype, matmul_precision = PRECISIONS[name]
+        torch.set_float32_matmul_precision(matmul_precision)
+        records = results.ltp_bench(f"bert-base {name}", args.ltp_bench, args.device, [
+            "--random-model", "bert-base", "--precision", name, "--keep-rate", str(KEEP_RATE), "--length",
+            args.lengths, "--batch-size", args.batches, "--sequences", str(max(batches)), "--repeat", "5",
+            "--gemm-limit", "--stages"])
+        if records:
+            # fp16 in PyTorch eager as its users run it for inference: half weights and activations.
+            model = BertForSequenceClassification(config).to(args.device, dtype).eval()
+            for batch in batches:
+                for length in lengths:
+                    point = {r["mode"]: r for r in records if r["batch_size"] == batch and r["length"] == length}
+                    torch_ms = torch_ms_per_batch(model, batch, length, args.device, args.repeat)
+                    results.add(row("bert-base (random)", name, batch, length, point["dense"], point["pruned"],
+                                    torch_ms))
+            del model
+            if args.device == "cuda":
+                torch.cuda.empty_cache()
+        if args.data:
+            records = results.ltp_bench(f"models/default {name}", args.ltp_bench, args.device, [
+                "-m", str(REPO / "models" / "default"), "--data", str(args.data), "--precision", name, "--batch-size", args.batches,
+                "--repeat", "5", "--gemm-limit", "--stages"])
+            for batch in batches if records else []:  # a failed run has no rows
+                point = {r["mode"]: r for r in records if r.get("batch_size") == batch}
+                results.add(row(f"models/default on {args.data.name}", name, batch,
+                                round(point["dense"]["mean_length"], 1), point["dense"], point["pruned"], None))
 
     results.write()
     print("\n" + (args.out / "table.md").read_text())
