@@ -181,8 +181,8 @@ def main():
                 torch.cuda.empty_cache()
         if args.data:
             records = results.ltp_bench(f"models/default {name}", args.ltp_bench, args.device, [
-                "-m", str(REPO / "models" / "default"), "--data", str(args.data), "--precision", name, "--batch-size", args.batches,
-                "--repeat", "5", "--gemm-limit", "--stages"])
+                "-m", str(REPO / "models" / "default"), "--data", str(args.data), "--precision", name,
+                "--batch-size", args.batches, "--repeat", "5", "--gemm-limit", "--stages"])
             for batch in batches if records else []:  # a failed run has no rows
                 point = {r["mode"]: r for r in records if r.get("batch_size") == batch}
                 results.add(row(f"models/default on {args.data.name}", name, batch,

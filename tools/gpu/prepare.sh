@@ -4,12 +4,12 @@
 # paths, 64 MiB in all (tools/gpu/README.md):
 #   1. the Debian packages into ./.gpu-deps (tools/gpu/bring_deps.sh), afresh,
 #      so that they are this checkout's list;
-#   2. test data that only ltp_tests reads (the tokenizer cases' files and the
-#      tiny models no gpu test loads: 13.6 MiB of the tracked ~67), which the
-#      GPU check neither builds nor runs, set aside, each file with a link in
-#      its place: this checkout still reads
-#      them through the links, the call carries only the links, and the default
-#      model's weights travel, so bench.py measures the trained LTP model;
+#   2. the test data that only ltp_tests reads (the tokenizer cases' files and
+#      the tiny models no gpu test loads: 13.6 MiB of the tracked ~67; the GPU
+#      check neither builds nor runs ltp_tests) set aside, each file with a link
+#      in its place: this checkout still reads them through the links, the call
+#      carries only the links, and the default model's weights travel, so
+#      bench.py measures the trained LTP model;
 #   3. the size that will travel, against the limit: exit status 1 when over.
 # `--restore`, after the call, puts the files back.
 #

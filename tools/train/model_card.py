@@ -84,7 +84,8 @@ def distillation(run, stages):
 
 
 def results(run, stages):
-    metric = {"pearson": "Pearson r × 100", "matthews_corr": "Matthews correlation × 100"}.get(run.task.metric, "accuracy")
+    labels = {"pearson": "Pearson r × 100", "matthews_corr": "Matthews correlation × 100"}
+    metric = labels.get(run.task.metric, "accuracy")
     dense = run.stages["dense"]["dev"]
     lines = [f"## Dev results ({run.examples['dev']} examples; PyTorch, pruning as the engine prunes)", "",
              f"| model | {metric} | FLOPs reduction | tokens kept per layer (share of input) |", "|---|---|---|---|",

@@ -118,6 +118,8 @@ __device__ void logits_tile(const float* q, const float* tile, float* probs, lon
 
 // Softmax of every row of the chunk over its n logits (one warp per row); the
 // columns from n up to the float4 boundary become zeros, which the context reads.
+// Rows past the chunk's queries too, so that every value the context's float4
+// loads touch is written (their outputs are never stored).
 __device__ void softmax_rows(float* probs, long long width, long long n) {
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   for (int i = warp; i < kRows; i += kWarps) {
